@@ -1,0 +1,1 @@
+"""fieldsales: offline-first field sales for Dutch B2B sales teams."""
