@@ -1,0 +1,156 @@
+"""The unit of work: one write transaction, holding the write lock from its first statement.
+
+Services own their transaction (``with store.unit_of_work() as uow: ... uow.commit()``); leaving
+the block without ``commit()`` rolls everything back, rows and outbox alike. Records are checked
+against their field constraints (lengths, ranges, choices) on ``add`` and ``update``: a table
+SQLModel class does not validate on construction, and a value the server would reject is better
+refused here, in Dutch, than found later as a rejected mutation.
+"""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Any, TypeVar
+
+from pydantic import ValidationError as PydanticValidationError
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.exc import OperationalError
+
+from fieldsales.domain.errors import ValidationError
+from fieldsales.records.base import SyncedRecord
+from fieldsales.store.errors import StoreBusyError, StoreError
+from fieldsales.store.session import APPLYING_SYNC, StoreSession
+
+R = TypeVar("R", bound=SyncedRecord)
+
+_SYSTEM_FIELDS = SyncedRecord.SYSTEM_FIELDS
+
+_MESSAGES: dict[str, str] = {
+    "missing": "is verplicht",
+    "string_too_long": "is te lang (hoogstens {max_length} tekens)",
+    "string_too_short": "is te kort (minstens {min_length} tekens)",
+    "greater_than_equal": "moet minstens {ge} zijn",
+    "greater_than": "moet groter zijn dan {gt}",
+    "less_than_equal": "mag hoogstens {le} zijn",
+    "less_than": "moet kleiner zijn dan {lt}",
+    "enum": "is geen geldige keuze",
+}
+
+
+def _dutch_validation_error(
+    cls: type[SyncedRecord], exc: PydanticValidationError
+) -> ValidationError:
+    error = exc.errors()[0]
+    field = ".".join(str(part) for part in error["loc"]) or None
+    template = _MESSAGES.get(error["type"], "heeft een ongeldige waarde")
+    try:
+        reason = template.format(**error.get("ctx", {}))
+    except (KeyError, IndexError):
+        reason = "heeft een ongeldige waarde"
+    return ValidationError(f"Het veld '{field}' {reason}.", field=field, code="invalid")
+
+
+def validate_record(record: SyncedRecord, changes: dict[str, Any] | None = None) -> None:
+    """Raise the domain's ValidationError if ``record`` (with ``changes``) breaks a field rule."""
+    cls = type(record)
+    data = {name: getattr(record, name) for name in cls.model_fields}
+    if changes:
+        data.update(changes)
+    try:
+        cls.__pydantic_validator__.validate_python(data)
+    except PydanticValidationError as exc:
+        raise _dutch_validation_error(cls, exc) from exc
+
+
+class UnitOfWork:
+    """A write transaction on the store. Use it as a context manager; see the module docstring."""
+
+    def __init__(self, session: StoreSession) -> None:
+        self.session = session
+        self._closed = False
+
+    def __enter__(self) -> UnitOfWork:
+        try:
+            self.session.connection()  # BEGIN IMMEDIATE now, not at the first write
+        except OperationalError as exc:
+            self.session.close()
+            if "locked" in str(exc.orig) or "busy" in str(exc.orig):
+                raise StoreBusyError(
+                    "De gegevens zijn even bezet. Probeer het zo opnieuw.", code="store_busy"
+                ) from exc
+            raise
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    @property
+    def applying_sync(self) -> bool:
+        return bool(self.session.info.get(APPLYING_SYNC, False))
+
+    def add(self, record: R) -> R:
+        """Insert a new record; its outbox mutation (all data fields) is written at flush."""
+        if sa_inspect(record).has_identity:
+            raise ValueError(f"{record!r} is already stored; change it with update()")
+        if not self.applying_sync:
+            validate_record(record)
+        self.session.add(record)
+        return record
+
+    def update(self, record: R, **changes: Any) -> R:
+        """Set fields of a stored record; only what really changes goes into the outbox.
+
+        Returns the session's instance: ``record`` itself when this unit of work loaded it,
+        otherwise a fresh copy read from the file (a record from another session may be stale,
+        and its stale values must neither be written back nor be the base of the mutation).
+        """
+        unknown = [name for name in changes if name not in type(record).model_fields]
+        if unknown:
+            raise TypeError(f"{type(record).__name__} has no field(s) {', '.join(unknown)}")
+        system = [name for name in changes if name in _SYSTEM_FIELDS]
+        if system and not self.applying_sync:
+            raise ValueError(f"{', '.join(system)} are set by sync or by delete(), not update()")
+        target = self._attached(record)
+        if not self.applying_sync:
+            validate_record(target, changes)
+        for name, value in changes.items():
+            setattr(target, name, value)
+        return target
+
+    def delete(self, record: R) -> R:
+        """Tombstone the record (``deleted=True``), recorded as op ``delete``; returns it."""
+        target = self._attached(record)
+        if not target.deleted:
+            target.deleted = True
+        return target
+
+    def flush(self) -> None:
+        self.session.flush()
+
+    def commit(self) -> None:
+        """Make the changes and their outbox entries durable, together."""
+        self.session.commit()
+
+    def rollback(self) -> None:
+        self.session.rollback()
+
+    def close(self) -> None:
+        """Roll back whatever was not committed and return the connection."""
+        if not self._closed:
+            self._closed = True
+            self.session.close()
+
+    def _attached(self, record: R) -> R:
+        if record in self.session:
+            return record
+        fresh = self.session.get(type(record), record.id)
+        if fresh is None:
+            raise StoreError(
+                "Dit gegeven bestaat niet (meer) op dit apparaat.", code="store_not_found"
+            )
+        return fresh
