@@ -1,0 +1,44 @@
+"""The FastAPI application: ``create_app`` wires settings, database, middleware and routes.
+
+uvicorn starts it as a factory (``fieldsales.server.app:create_app``) in every worker process;
+each worker builds its own engine and reads settings from the environment.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from sqlalchemy import Engine
+from starlette.middleware.gzip import GZipMiddleware
+
+from fieldsales.server import migrate
+from fieldsales.server.db import make_engine
+from fieldsales.server.errors import install_error_handlers
+from fieldsales.server.middleware import RequestBodyMiddleware
+from fieldsales.server.routes import admin, auth, health, plans, sync
+from fieldsales.server.security import password_hasher
+from fieldsales.server.settings import Settings
+
+DESCRIPTION = """
+Central API of fieldsales: accounts, the sync protocol (push a device's outbox, pull changes in
+the user's scope) and managers' decisions on account plans. Every error answers
+`{"error": {"code", "message", "details"}}`; messages are Dutch.
+"""
+
+
+def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> FastAPI:
+    settings = settings or Settings()
+    engine = engine or make_engine(settings.database_url, pool_size=settings.db_pool_size)
+    if settings.migrate_on_start:
+        migrate.upgrade(engine)
+
+    app = FastAPI(title="fieldsales server", version="1", description=DESCRIPTION)
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.hasher = password_hasher(settings)
+    install_error_handlers(app)
+    for module in (health, auth, sync, plans, admin):
+        app.include_router(module.router)
+    # Outermost first on the way in: bodies are checked and unpacked before anything reads them.
+    app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=settings.gzip_level)
+    app.add_middleware(RequestBodyMiddleware, max_bytes=settings.max_request_bytes)
+    return app

@@ -1,0 +1,65 @@
+"""``/sync``: push a device's outbox, pull changes (see docs/sync-protocol.md)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+from sqlalchemy import Engine
+from starlette.concurrency import run_in_threadpool
+
+from fieldsales.server import syncing
+from fieldsales.server.deps import EngineDep, PrincipalDep, SettingsDep
+from fieldsales.server.routes.common import error_responses
+from fieldsales.server.scope import Principal
+from fieldsales.server.settings import Settings
+from fieldsales.sync.protocol import PullResponse, PushRequest, PushResponse
+
+router = APIRouter(prefix="/sync", tags=["sync"])
+
+_PUSH_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PushRequest"}}},
+    }
+}
+
+
+@router.post(
+    "/push",
+    response_model=PushResponse,
+    openapi_extra=_PUSH_BODY,
+    responses=error_responses(401, 409, 413, 422),
+)
+async def push(
+    request: Request, principal: PrincipalDep, engine: EngineDep, settings: SettingsDep
+) -> Response:
+    """Apply mutations in order; one result per mutation. Body may be gzipped.
+
+    The body is parsed by pydantic-core straight from bytes (no intermediate ``json.loads``),
+    which matters for first uploads of tens of thousands of records.
+    """
+    body = await request.body()
+    content = await run_in_threadpool(_push, body, principal, engine, settings)
+    return Response(content, media_type="application/json")
+
+
+def _push(body: bytes, principal: Principal, engine: Engine, settings: Settings) -> bytes:
+    parsed = PushRequest.model_validate_json(body or b"null")
+    syncing.check_push_shape(parsed, max_mutations=settings.max_mutations_per_push)
+    return syncing.push(engine, principal, parsed)
+
+
+@router.get("/pull", response_model=PullResponse, responses=error_responses(401, 422))
+def pull(
+    principal: PrincipalDep,
+    engine: EngineDep,
+    settings: SettingsDep,
+    cursor: Annotated[int, Query(ge=0, le=2**62)] = 0,
+    limit: Annotated[int | None, Query(ge=1)] = None,
+    epoch: Annotated[str | None, Query(max_length=64)] = None,
+) -> Response:
+    """Changes with version > cursor in your scope, oldest first, tombstones included."""
+    size = min(limit or settings.pull_default_limit, settings.pull_max_limit)
+    content = syncing.pull(engine, principal, cursor=cursor, limit=size, epoch=epoch)
+    return Response(content, media_type="application/json")

@@ -1,0 +1,63 @@
+"""Server settings, read from ``FIELDSALES_*`` environment variables and validated at start.
+
+The defaults run an embedded server on a SQLite file with no set-up at all (``env=development``);
+anything else must bring its own secret key, so a forgotten default never reaches production.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from platformdirs import user_data_dir
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_SECRET_KEY = "development-only-secret-key-change-me"
+
+
+def default_database_url() -> str:
+    path = Path(user_data_dir("fieldsales-server", appauthor=False)) / "server.sqlite3"
+    return f"sqlite:///{path}"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="FIELDSALES_", extra="ignore")
+
+    env: Literal["development", "test", "production"] = "development"
+    database_url: str = Field(default_factory=default_database_url)
+    secret_key: SecretStr = SecretStr(DEFAULT_SECRET_KEY)
+    access_token_seconds: int = Field(default=3600, ge=60)
+    refresh_token_seconds: int = Field(default=30 * 24 * 3600, ge=300)
+    #: Largest request body accepted, both as sent and after gzip decompression.
+    max_request_bytes: int = Field(default=64 * 1024 * 1024, ge=1024)
+    login_max_failures: int = Field(default=5, ge=1)
+    login_window_seconds: int = Field(default=15 * 60, ge=1)
+    pull_default_limit: int = Field(default=2000, ge=1)
+    pull_max_limit: int = Field(default=10_000, ge=1)
+    max_mutations_per_push: int = Field(default=50_000, ge=1)
+    #: zlib level for gzipped responses: low levels cost little CPU and still shrink JSON ~8x.
+    gzip_level: int = Field(default=4, ge=1, le=9)
+    #: argon2 cost; production keeps the library's defaults, tests lower them.
+    argon2_time_cost: int = Field(default=3, ge=1)
+    argon2_memory_kib: int = Field(default=65536, ge=8)
+    argon2_parallelism: int = Field(default=4, ge=1)
+    #: Number of connections per worker process (PostgreSQL).
+    db_pool_size: int = Field(default=10, ge=1)
+    migrate_on_start: bool = True
+
+    @model_validator(mode="after")
+    def _refuse_default_secret(self) -> Settings:
+        if self.env != "development" and (
+            self.secret_key.get_secret_value() == DEFAULT_SECRET_KEY
+            or len(self.secret_key.get_secret_value()) < 16
+        ):
+            raise ValueError(
+                "FIELDSALES_SECRET_KEY must be set to a secret of at least 16 characters "
+                f"when FIELDSALES_ENV={self.env}"
+            )
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")

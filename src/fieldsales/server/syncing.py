@@ -1,0 +1,462 @@
+"""Push and pull: the server side of the sync protocol (see docs/sync-protocol.md).
+
+Push applies a device's outbox in order, in one transaction that also stores the client's new
+``last_mid``, so a retried push is a no-op and a half-applied push cannot exist. Every mutation
+gets its own verdict; a refused one is recorded and answered, never blocks the ones after it.
+
+Pull streams stored JSON: one indexed range scan per page, rows glued into the response body as
+bytes, without building a pydantic object per record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import orjson
+from sqlalchemy import Connection, Engine, Text, cast, insert, select, union_all, update
+
+from fieldsales.records import COLLECTIONS, Scope
+from fieldsales.server.db import read_transaction, write_transaction
+from fieldsales.server.errors import ConflictError, InvalidRequestError
+from fieldsales.server.models import (
+    conflicts,
+    records,
+    rejected_mutations,
+    server_meta,
+    sync_clients,
+    tenants,
+    utcnow,
+)
+from fieldsales.server.recordstore import CREATED, StoredRecord, fetch, flush, scope_columns
+from fieldsales.server.scope import (
+    DECISION_STATUSES,
+    PROTECTED_FIELDS,
+    Principal,
+    can_read_owner,
+    check_write,
+)
+from fieldsales.server.validation import Rejection, check_field_names, record_class, validate_data
+from fieldsales.server.versioning import VersionClock
+from fieldsales.sync.protocol import (
+    MIN_SCHEMA_VERSION,
+    SCHEMA_VERSION,
+    Mutation,
+    MutationOp,
+    PushRequest,
+    ResultStatus,
+)
+
+Result = dict[str, Any]
+
+
+def get_epoch(conn: Connection) -> str:
+    return str(
+        conn.execute(select(server_meta.c.value).where(server_meta.c.key == "epoch")).scalar_one()
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# push
+
+
+def check_push_shape(request: PushRequest, *, max_mutations: int) -> None:
+    """Refuse, as a whole, pushes that are malformed rather than individually wrong."""
+    if not MIN_SCHEMA_VERSION <= request.schema_version <= SCHEMA_VERSION:
+        raise ConflictError(
+            "Deze versie van de app past niet bij de server. Werk de app bij.",
+            code="schema_unsupported",
+            details={"supported": [MIN_SCHEMA_VERSION, SCHEMA_VERSION]},
+        )
+    if len(request.mutations) > max_mutations:
+        raise InvalidRequestError(
+            f"Te veel mutaties in één push (maximaal {max_mutations}).",
+            code="too_many_mutations",
+        )
+    previous = 0
+    for mutation in request.mutations:
+        if mutation.mid <= previous:
+            raise InvalidRequestError(
+                "De mutaties van een push moeten oplopende mid's hebben.",
+                code="mids_not_increasing",
+                details={"mid": mutation.mid, "previous": previous},
+            )
+        previous = mutation.mid
+
+
+class _PushContext:
+    """The state of one push while its mutations are applied in memory."""
+
+    def __init__(self, conn: Connection, principal: Principal, client_id: str) -> None:
+        self.conn = conn
+        self.principal = principal
+        self.client_id = client_id
+        self.tenant_id = principal.tenant_id
+        self.clock = VersionClock(conn, principal.tenant_id)
+        self.rows: dict[str, StoredRecord] = {}
+        self.conflict_rows: list[dict[str, Any]] = []
+        self.rejected_rows: list[dict[str, Any]] = []
+
+    def load(self, mutations: Iterable[Mutation]) -> None:
+        ids: set[str] = set()
+        for mutation in mutations:
+            ids.add(mutation.id)
+            customer_id = mutation.fields.get("customer_id")
+            if isinstance(customer_id, str):
+                ids.add(customer_id)
+        self.rows = fetch(self.conn, self.tenant_id, ids)
+
+    def customer_owner(self, customer_id: Any) -> str:
+        """The owner of a referenced customer, refusing references outside the user's scope."""
+        if not isinstance(customer_id, str):
+            raise Rejection("unknown_customer", "Het record hoort bij geen bekende klant.")
+        customer = self.rows.get(customer_id)
+        if customer is None or customer.collection != "customers" or customer.deleted:
+            raise Rejection(
+                "unknown_customer",
+                "De klant van dit record bestaat niet (meer) op de server.",
+                {"customer_id": customer_id},
+            )
+        if customer.owner_id is None or not can_read_owner(self.principal, customer.owner_id):
+            raise Rejection("forbidden", "Deze klant hoort niet bij jouw klanten.")
+        return customer.owner_id
+
+    # -- one mutation ----------------------------------------------------------------------
+
+    def apply(self, mutation: Mutation) -> Result:
+        try:
+            if mutation.op is MutationOp.DELETE:
+                return self._delete(mutation)
+            return self._upsert(mutation)
+        except Rejection as rejection:
+            self.rejected_rows.append(
+                {
+                    "tenant_id": self.tenant_id,
+                    "account_id": self.principal.account_id,
+                    "client_id": self.client_id,
+                    "mid": mutation.mid,
+                    "collection": mutation.collection[:40],
+                    "record_id": mutation.id,
+                    "code": rejection.code[:40],
+                    "message": rejection.message[:500],
+                    "created_at": utcnow(),
+                }
+            )
+            return {
+                "mid": mutation.mid,
+                "status": ResultStatus.REJECTED.value,
+                "version": None,
+                "conflicts": [],
+                "code": rejection.code,
+                "message": rejection.message,
+                "details": rejection.details,
+            }
+
+    def _existing(self, mutation: Mutation) -> StoredRecord | None:
+        row = self.rows.get(mutation.id)
+        if row is not None and row.collection != mutation.collection:
+            raise Rejection(
+                "wrong_collection",
+                "Er bestaat al een record met dit id in een andere collectie.",
+                {"collection": row.collection},
+            )
+        if row is not None and not can_read_owner(self.principal, row.owner_id):
+            # Someone else's record: answer as if it were anybody's, without revealing it.
+            raise Rejection("forbidden", "Dit record hoort niet bij jouw gegevens.")
+        return row
+
+    def _upsert(self, mutation: Mutation) -> Result:
+        collection = mutation.collection
+        record_class(collection)
+        check_field_names(collection, mutation.fields)
+        row = self._existing(mutation)
+        if row is not None and row.deleted:
+            raise Rejection(
+                "deleted", "Dit record is intussen verwijderd; de wijziging is niet bewaard."
+            )
+        merged = {**row.data, **mutation.fields} if row is not None else dict(mutation.fields)
+        data = validate_data(collection, merged)
+
+        scope = record_class(collection).scope
+        customer_owner = None
+        referenced = data.get("customer_id") if collection != "customers" else None
+        if scope in (Scope.CUSTOMER, Scope.OWNER) and referenced is not None:
+            customer_owner = self.customer_owner(referenced)
+        owner_id, customer_id = scope_columns(collection, data, customer_owner)
+        if scope is Scope.OWNER and customer_owner not in (None, owner_id):
+            raise Rejection("forbidden", "Deze klant hoort niet bij deze verkoper.")
+        check_write(self.principal, collection, owner_id)
+        if row is not None:
+            check_write(self.principal, collection, row.owner_id)
+        self._check_protected(collection, row, data, mutation)
+
+        changed = [
+            name for name in mutation.fields if row is None or row.data.get(name) != data[name]
+        ]
+        status = ResultStatus.APPLIED
+        lost: list[dict[str, Any]] = []
+        if row is not None:
+            base = mutation.base_version or 0
+            if row.version > base:
+                status = ResultStatus.MERGED
+                for name in changed:
+                    if row.field_version(name) > base:
+                        lost.append(
+                            {
+                                "field": name,
+                                "losing_value": row.data.get(name),
+                                "losing_version": row.field_version(name),
+                            }
+                        )
+                if lost:
+                    status = ResultStatus.CONFLICT
+        if row is not None and not changed:
+            # Nothing new (a replayed or no-op edit): keep the version, devices need not re-pull.
+            return self._result(mutation, ResultStatus.APPLIED, row.version)
+
+        version = self.clock.next()
+        if row is None:
+            row = StoredRecord(
+                collection=collection,
+                id=mutation.id,
+                version=version,
+                deleted=False,
+                owner_id=owner_id,
+                customer_id=customer_id,
+                data=data,
+                field_versions={CREATED: version},
+                is_new=True,
+            )
+            self.rows[mutation.id] = row
+        else:
+            row.data = data
+            row.version = version
+            row.owner_id = owner_id
+            row.customer_id = customer_id
+            for name in changed:
+                row.field_versions[name] = version
+        row.dirty = True
+        for item in lost:
+            self.conflict_rows.append(
+                {
+                    "tenant_id": self.tenant_id,
+                    "collection": collection,
+                    "record_id": mutation.id,
+                    "field": item["field"],
+                    "losing_value": item["losing_value"],
+                    "losing_version": item["losing_version"],
+                    "winning_version": version,
+                    "account_id": self.principal.account_id,
+                    "client_id": self.client_id,
+                    "created_at": utcnow(),
+                }
+            )
+        return self._result(mutation, status, version, lost)
+
+    def _check_protected(
+        self,
+        collection: str,
+        row: StoredRecord | None,
+        data: dict[str, Any],
+        mutation: Mutation,
+    ) -> None:
+        protected = PROTECTED_FIELDS.get(collection, frozenset())
+        defaults = validate_defaults(collection, data)
+        for name in protected & mutation.fields.keys():
+            current = row.data.get(name) if row is not None else defaults.get(name)
+            if data[name] != current:
+                raise Rejection(
+                    "decision_required",
+                    "Over een accountplan beslist een manager, via goedkeuren of afwijzen.",
+                    {"field": name},
+                )
+        if collection == "account_plans" and "status" in mutation.fields:
+            current_status = row.data.get("status") if row is not None else None
+            if data["status"] in DECISION_STATUSES and data["status"] != current_status:
+                raise Rejection(
+                    "decision_required",
+                    "Een accountplan goedkeuren of afwijzen kan alleen een manager.",
+                    {"field": "status"},
+                )
+
+    def _delete(self, mutation: Mutation) -> Result:
+        record_class(mutation.collection)
+        row = self._existing(mutation)
+        if row is None:
+            # Nothing to delete (created and deleted before it was ever pushed): done.
+            return self._result(mutation, ResultStatus.APPLIED, None)
+        check_write(self.principal, mutation.collection, row.owner_id)
+        if row.deleted:
+            return self._result(mutation, ResultStatus.APPLIED, row.version)
+        row.version = self.clock.next()
+        row.deleted = True
+        row.dirty = True
+        return self._result(mutation, ResultStatus.APPLIED, row.version)
+
+    @staticmethod
+    def _result(
+        mutation: Mutation,
+        status: ResultStatus,
+        version: int | None,
+        lost: list[dict[str, Any]] | None = None,
+    ) -> Result:
+        return {
+            "mid": mutation.mid,
+            "status": status.value,
+            "version": version,
+            "conflicts": lost or [],
+            "code": None,
+            "message": None,
+            "details": None,
+        }
+
+    def finish(self) -> None:
+        flush(self.conn, self.tenant_id, self.rows.values())
+        if self.conflict_rows:
+            self.conn.execute(insert(conflicts), self.conflict_rows)
+        if self.rejected_rows:
+            self.conn.execute(insert(rejected_mutations), self.rejected_rows)
+        self.clock.close()
+
+
+def validate_defaults(collection: str, data: dict[str, Any]) -> dict[str, Any]:
+    """The collection's default values for its protected fields (what a new record starts as)."""
+    model_fields = record_class(collection).model_fields
+    return {
+        name: model_fields[name].get_default(call_default_factory=True)
+        for name in PROTECTED_FIELDS.get(collection, frozenset())
+        if name in model_fields
+    }
+
+
+def push(engine: Engine, principal: Principal, request: PushRequest) -> bytes:
+    """Apply a push and answer with the serialised ``PushResponse``."""
+    with write_transaction(engine) as conn:
+        context = _PushContext(conn, principal, request.client_id)
+        key = (sync_clients.c.account_id == principal.account_id) & (
+            sync_clients.c.client_id == request.client_id
+        )
+        last_mid = conn.execute(select(sync_clients.c.last_mid).where(key)).scalar()
+        known = last_mid is not None
+        last_mid = int(last_mid or 0)
+        todo = [m for m in request.mutations if m.mid > last_mid]
+        context.load(todo)
+        results: list[Result] = []
+        for mutation in request.mutations:
+            if mutation.mid <= last_mid:
+                results.append(
+                    {
+                        "mid": mutation.mid,
+                        "status": ResultStatus.DUPLICATE.value,
+                        "version": None,
+                        "conflicts": [],
+                        "code": None,
+                        "message": None,
+                        "details": None,
+                    }
+                )
+            else:
+                results.append(context.apply(mutation))
+        context.finish()
+        new_last_mid = max([last_mid, *(m.mid for m in todo)])
+        now = utcnow()
+        if known:
+            conn.execute(
+                update(sync_clients).where(key).values(last_mid=new_last_mid, last_push_at=now)
+            )
+        else:
+            conn.execute(
+                insert(sync_clients).values(
+                    account_id=principal.account_id,
+                    client_id=request.client_id,
+                    tenant_id=principal.tenant_id,
+                    last_mid=new_last_mid,
+                    last_push_at=now,
+                )
+            )
+        epoch = get_epoch(conn)
+    return orjson.dumps({"epoch": epoch, "last_mid": new_last_mid, "results": results})
+
+
+# --------------------------------------------------------------------------------------------
+# pull
+
+_COLLECTION_JSON = {name: orjson.dumps(name).decode() for name in COLLECTIONS}
+
+
+def pull(
+    engine: Engine,
+    principal: Principal,
+    *,
+    cursor: int,
+    limit: int,
+    epoch: str | None = None,
+) -> bytes:
+    """One page of changes after ``cursor`` in the principal's scope, as ``PullResponse`` JSON."""
+    with read_transaction(engine) as conn:
+        current_epoch = get_epoch(conn)
+        tenant = conn.execute(
+            select(tenants.c.last_version, tenants.c.tombstone_horizon).where(
+                tenants.c.id == principal.tenant_id
+            )
+        ).one()
+        reset = (
+            (epoch is not None and epoch != current_epoch)
+            or (0 < cursor < int(tenant.tombstone_horizon))
+            or cursor > int(tenant.last_version)
+        )
+        if reset:
+            return orjson.dumps(
+                {"epoch": current_epoch, "cursor": 0, "more": False, "reset": True, "records": []}
+            )
+        rows = conn.execute(_page_query(principal, cursor, limit + 1)).all()
+
+    more = len(rows) > limit
+    rows = rows[:limit]
+    parts: list[str] = []
+    dumps = orjson.dumps
+    for row in rows:
+        head = (
+            f'{{"collection":{_COLLECTION_JSON.get(row[0]) or dumps(row[0]).decode()},'
+            f'"id":{dumps(row[1]).decode()},"version":{int(row[2])},'
+        )
+        if row[3]:
+            parts.append(head + '"deleted":true,"data":null}')
+        else:
+            parts.append(head + '"deleted":false,"data":' + row[4] + "}")
+    next_cursor = int(rows[-1][2]) if rows else cursor
+    body = (
+        f'{{"epoch":{dumps(current_epoch).decode()},"cursor":{next_cursor},'
+        f'"more":{"true" if more else "false"},"reset":false,"records":[' + ",".join(parts) + "]}"
+    )
+    return body.encode()
+
+
+def _page_query(principal: Principal, cursor: int, limit: int) -> Any:
+    columns = (
+        records.c.collection,
+        records.c.id,
+        records.c.version,
+        records.c.deleted,
+        cast(records.c.data, Text).label("data"),
+    )
+    base = (records.c.tenant_id == principal.tenant_id) & (records.c.version > cursor)
+    if principal.reads_whole_tenant:
+        return select(*columns).where(base).order_by(records.c.version).limit(limit)
+    # Two range scans of (tenant_id, owner_id, version), merged: own records and shared ones.
+    own = (
+        select(*columns)
+        .where(base, records.c.owner_id == principal.account_id)
+        .order_by(records.c.version)
+        .limit(limit)
+        .subquery()
+    )
+    shared = (
+        select(*columns)
+        .where(base, records.c.owner_id.is_(None))
+        .order_by(records.c.version)
+        .limit(limit)
+        .subquery()
+    )
+    merged = union_all(select(own), select(shared)).subquery()
+    return select(merged).order_by(merged.c.version).limit(limit)

@@ -1,0 +1,118 @@
+"""Validation of pushed record data against the record classes of ``fieldsales.records``.
+
+SQLModel table classes do not validate on construction, so each collection gets a plain pydantic
+model built from the same field definitions (cached). The *merged* record (stored data plus the
+pushed fields) is validated, so a partial update cannot leave a required field missing, and Dutch
+numbers are brought into their canonical form by ``domain.validation`` so that two spellings of
+one postcode are stored alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from functools import cache
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, create_model
+from pydantic import ValidationError as PydanticValidationError
+
+from fieldsales.domain.errors import ValidationError as DomainValidationError
+from fieldsales.domain.validation import (
+    normalize_btw_id,
+    normalize_email,
+    normalize_kvk,
+    normalize_phone,
+    normalize_postcode,
+)
+from fieldsales.records import COLLECTIONS, SyncedRecord
+from fieldsales.records.base import to_wire_value
+from fieldsales.server.errors import validation_details
+
+#: Fields normalised wherever a collection has them. Postcodes only for Dutch addresses.
+NORMALIZERS: dict[str, Callable[[str], str]] = {
+    "kvk_number": normalize_kvk,
+    "btw_id": normalize_btw_id,
+    "phone": normalize_phone,
+    "mobile": normalize_phone,
+    "email": normalize_email,
+}
+
+
+class Rejection(Exception):
+    """A mutation the server refuses for good; becomes a ``rejected`` result, not an HTTP error."""
+
+    def __init__(self, code: str, message: str, details: Any = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.details = details
+
+
+def record_class(collection: str) -> type[SyncedRecord]:
+    cls = COLLECTIONS.get(collection)
+    if cls is None:
+        raise Rejection("unknown_collection", f"Onbekende collectie '{collection}'.")
+    return cls
+
+
+@cache
+def data_fields(collection: str) -> frozenset[str]:
+    return frozenset(record_class(collection).data_fields())
+
+
+@cache
+def data_model(collection: str) -> type[BaseModel]:
+    """A non-table pydantic model with the collection's data fields and their constraints."""
+    cls = record_class(collection)
+    definitions: dict[str, Any] = {
+        name: (info.annotation, info)
+        for name, info in cls.model_fields.items()
+        if name not in cls.SYSTEM_FIELDS
+    }
+    return create_model(  # type: ignore[call-overload,no-any-return]
+        f"{cls.__name__}Data", __config__=ConfigDict(extra="forbid"), **definitions
+    )
+
+
+def check_field_names(collection: str, fields: Mapping[str, Any]) -> None:
+    allowed = data_fields(collection)
+    for name in fields:
+        if name in SyncedRecord.SYSTEM_FIELDS:
+            raise Rejection(
+                "system_field",
+                f"Het veld '{name}' wordt door de server beheerd en kan niet worden verstuurd.",
+                {"field": name},
+            )
+        if name not in allowed:
+            raise Rejection(
+                "unknown_field",
+                f"Onbekend veld '{name}' in collectie '{collection}'.",
+                {"field": name},
+            )
+
+
+def validate_data(collection: str, data: Mapping[str, Any]) -> dict[str, Any]:
+    """The complete, canonical record data as wire values, or a ``Rejection`` saying why not."""
+    model = data_model(collection)
+    data = dict(data)
+    for name, normalize in NORMALIZERS.items():
+        value = data.get(name)
+        if isinstance(value, str) and value.strip():
+            data[name] = _normalized(normalize, name, value)
+    postcode = data.get("postcode")
+    if isinstance(postcode, str) and postcode.strip() and data.get("country", "NL") == "NL":
+        data["postcode"] = _normalized(normalize_postcode, "postcode", postcode)
+    try:
+        parsed = model.model_validate(data)
+    except PydanticValidationError as exc:
+        details = validation_details(exc.errors())
+        fields = ", ".join(sorted({d["loc"][0] for d in details if d["loc"]})) or "?"
+        raise Rejection("invalid", f"Ongeldige waarde voor: {fields}.", details) from exc
+    return {name: to_wire_value(getattr(parsed, name)) for name in model.model_fields}
+
+
+def _normalized(normalize: Callable[[str], str], name: str, value: str) -> str:
+    try:
+        return normalize(value)
+    except DomainValidationError as exc:
+        raise Rejection(exc.code, exc.message, {"field": name}) from exc
