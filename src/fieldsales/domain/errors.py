@@ -29,13 +29,13 @@ class ValidationError(DomainError):
         self.field = field
 
 
-class NotAllowed(DomainError):  # noqa: N818 - the name is a contract
+class NotAllowed(DomainError):
     """The user's role or relation to the record does not permit this action."""
 
     code = "not_allowed"
 
 
-class InvalidTransition(DomainError):  # noqa: N818 - the name is a contract
+class InvalidTransition(DomainError):
     """The record's current state does not permit this step (e.g. approving a draft)."""
 
     code = "invalid_transition"
