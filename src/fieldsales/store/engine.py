@@ -17,6 +17,7 @@ so a read session cannot write even through raw SQL.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
 
@@ -31,8 +32,8 @@ BeginMode = Literal["immediate", "read", "deferred"]
 #: work are short (milliseconds); five seconds covers a sync page being applied meanwhile.
 BUSY_TIMEOUT_MS = 5000
 
+#: Set on every connection, busy_timeout first (see the module docstring).
 CONNECTION_PRAGMAS: tuple[str, ...] = (
-    f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}",
     "PRAGMA journal_mode = WAL",
     "PRAGMA synchronous = FULL",
     "PRAGMA foreign_keys = ON",
@@ -41,15 +42,19 @@ CONNECTION_PRAGMAS: tuple[str, ...] = (
 _QUERY_ONLY = "fieldsales_query_only"
 
 
-def _on_connect(dbapi_connection: sqlite3.Connection, record: ConnectionPoolEntry) -> None:
-    dbapi_connection.isolation_level = None  # we emit BEGIN ourselves (see ``_on_begin``)
-    cursor = dbapi_connection.cursor()
-    try:
-        for pragma in CONNECTION_PRAGMAS:
-            cursor.execute(pragma).fetchall()
-    finally:
-        cursor.close()
-    record.info[_QUERY_ONLY] = False
+def _connect_handler(busy_timeout_ms: int) -> Callable[[Any, ConnectionPoolEntry], None]:
+    def on_connect(dbapi_connection: sqlite3.Connection, record: ConnectionPoolEntry) -> None:
+        dbapi_connection.isolation_level = None  # we emit BEGIN ourselves (see ``_on_begin``)
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+            for pragma in CONNECTION_PRAGMAS:
+                cursor.execute(pragma).fetchall()
+        finally:
+            cursor.close()
+        record.info[_QUERY_ONLY] = False
+
+    return on_connect
 
 
 def _on_begin(conn: Connection) -> None:
@@ -63,10 +68,9 @@ def _on_begin(conn: Connection) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE" if mode == "immediate" else "BEGIN")
 
 
-def create_store_engine(path: Path, **engine_kwargs: Any) -> Engine:
+def create_store_engine(path: Path, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
     """An engine on the SQLite file at ``path`` with the store's pragmas and transaction modes."""
-    url = URL.create("sqlite", database=str(path))
-    engine = create_engine(url, **engine_kwargs)
-    event.listen(engine, "connect", _on_connect)
+    engine = create_engine(URL.create("sqlite", database=str(path)))
+    event.listen(engine, "connect", _connect_handler(busy_timeout_ms))
     event.listen(engine, "begin", _on_begin)
     return engine

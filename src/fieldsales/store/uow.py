@@ -37,9 +37,7 @@ _MESSAGES: dict[str, str] = {
 }
 
 
-def _dutch_validation_error(
-    cls: type[SyncedRecord], exc: PydanticValidationError
-) -> ValidationError:
+def _dutch_validation_error(exc: PydanticValidationError) -> ValidationError:
     error = exc.errors()[0]
     field = ".".join(str(part) for part in error["loc"]) or None
     template = _MESSAGES.get(error["type"], "heeft een ongeldige waarde")
@@ -50,16 +48,28 @@ def _dutch_validation_error(
     return ValidationError(f"Het veld '{field}' {reason}.", field=field, code="invalid")
 
 
-def validate_record(record: SyncedRecord, changes: dict[str, Any] | None = None) -> None:
-    """Raise the domain's ValidationError if ``record`` (with ``changes``) breaks a field rule."""
+def validate_record(record: SyncedRecord, changes: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Check ``record`` (with ``changes``) against its field rules; return the coerced values.
+
+    Raises the domain's ValidationError (Dutch message, the field named). The returned values
+    are the validated ones for the fields that need coercing: ``"prospect"`` becomes
+    ``CustomerKind.PROSPECT``, ``"2026-03-01"`` a ``date``, so what is stored and what goes into
+    the outbox is the same typed value whatever a caller passed.
+    """
     cls = type(record)
     data = {name: getattr(record, name) for name in cls.model_fields}
     if changes:
         data.update(changes)
     try:
-        cls.__pydantic_validator__.validate_python(data)
+        validated = cls.model_validate(data)
     except PydanticValidationError as exc:
-        raise _dutch_validation_error(cls, exc) from exc
+        raise _dutch_validation_error(exc) from exc
+    coerced: dict[str, Any] = {}
+    for name in changes if changes is not None else cls.model_fields:
+        value = getattr(validated, name)
+        if type(value) is not type(data[name]):
+            coerced[name] = value
+    return coerced
 
 
 class UnitOfWork:
@@ -98,7 +108,8 @@ class UnitOfWork:
         if sa_inspect(record).has_identity:
             raise ValueError(f"{record!r} is already stored; change it with update()")
         if not self.applying_sync:
-            validate_record(record)
+            for name, value in validate_record(record).items():
+                setattr(record, name, value)
         self.session.add(record)
         return record
 
@@ -117,7 +128,7 @@ class UnitOfWork:
             raise ValueError(f"{', '.join(system)} are set by sync or by delete(), not update()")
         target = self._attached(record)
         if not self.applying_sync:
-            validate_record(target, changes)
+            changes.update(validate_record(target, changes))
         for name, value in changes.items():
             setattr(target, name, value)
         return target

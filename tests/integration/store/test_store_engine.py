@@ -1,0 +1,189 @@
+"""The store's engine: pragmas on every connection, write lock up front, read-only reads, paths."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+from platformdirs import user_data_dir
+from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
+from sqlmodel import func, select
+from store_testkit import new_customer, new_visit
+
+from fieldsales.records import Customer, Visit
+from fieldsales.store import DATA_DIR_ENV, Store, StoreBusyError, StoreError, open_store
+from fieldsales.store.core import default_path
+from fieldsales.store.engine import create_store_engine
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    with open_store(tmp_path / "fieldsales.sqlite3") as opened:
+        yield opened
+
+
+def _pragmas(dbapi_conn: object) -> dict[str, object]:
+    values: dict[str, object] = {}
+    for name in ("journal_mode", "synchronous", "foreign_keys", "busy_timeout", "query_only"):
+        values[name] = dbapi_conn.execute(f"PRAGMA {name}").fetchone()[0]  # type: ignore[attr-defined]
+    return values
+
+
+EXPECTED = {
+    "journal_mode": "wal",
+    "synchronous": 2,  # FULL
+    "foreign_keys": 1,
+    "busy_timeout": 5000,
+}
+
+
+def test_every_pooled_connection_gets_the_pragmas(store: Store) -> None:
+    # Three connections at once force the pool to open new ones; each must be set up.
+    connections = [store.engine.connect() for _ in range(3)]
+    try:
+        for conn in connections:
+            values = _pragmas(conn.connection.dbapi_connection)
+            assert {k: values[k] for k in EXPECTED} == EXPECTED
+    finally:
+        for conn in connections:
+            conn.close()
+
+
+def test_sessions_of_both_kinds_run_with_the_pragmas(store: Store) -> None:
+    with store.unit_of_work() as uow:
+        values = _pragmas(uow.session.connection().connection.dbapi_connection)
+        assert {k: values[k] for k in EXPECTED} == EXPECTED
+        assert values["query_only"] == 0
+    with store.read() as session:
+        values = _pragmas(session.connection().connection.dbapi_connection)
+        assert {k: values[k] for k in EXPECTED} == EXPECTED
+        assert values["query_only"] == 1
+
+
+def test_a_unit_of_work_holds_the_write_lock_from_its_start(store: Store) -> None:
+    with closing(sqlite3.connect(store.path, timeout=0, isolation_level=None)) as other:
+        # Nothing written yet, but the lock is taken: another writer cannot start.
+        with store.unit_of_work(), pytest.raises(sqlite3.OperationalError, match="locked"):
+            other.execute("BEGIN IMMEDIATE")
+        other.execute("BEGIN IMMEDIATE")  # released when the unit of work ends
+        other.execute("ROLLBACK")
+
+
+def test_a_busy_file_raises_a_retryable_store_busy(tmp_path: Path) -> None:
+    path = tmp_path / "fieldsales.sqlite3"
+    open_store(path).close()
+    store = Store(path, create_store_engine(path, busy_timeout_ms=50))
+    try:
+        with closing(sqlite3.connect(path, isolation_level=None)) as other:
+            other.execute("BEGIN IMMEDIATE")
+            with pytest.raises(StoreBusyError) as caught:
+                store.unit_of_work().__enter__()
+            other.execute("ROLLBACK")
+        assert caught.value.code == "store_busy"
+        assert caught.value.retryable
+        with store.unit_of_work() as uow:  # usable again once the other writer is done
+            uow.add(new_customer())
+            uow.commit()
+    finally:
+        store.close()
+
+
+def test_concurrent_read_modify_write_units_of_work_neither_deadlock_nor_lose_updates(
+    store: Store,
+) -> None:
+    customer = new_customer(employees=0)
+    with store.unit_of_work() as uow:
+        uow.add(customer)
+        uow.commit()
+    rounds, errors = 25, []
+    barrier = threading.Barrier(2)
+
+    def worker() -> None:
+        try:
+            barrier.wait()
+            for _ in range(rounds):
+                with store.unit_of_work() as uow:
+                    # Read first, then write: with deferred transactions two of these would
+                    # both hold a read snapshot and one would fail to upgrade (SQLITE_BUSY).
+                    current = uow.session.get(Customer, customer.id)
+                    assert current is not None
+                    uow.session.exec(select(func.count()).select_from(Visit)).one()
+                    uow.update(current, employees=(current.employees or 0) + 1)
+                    uow.add(new_visit(current))
+                    uow.commit()
+        except Exception as exc:  # reported below; a thread's exception is otherwise lost
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    with store.read() as session:
+        stored = session.get(Customer, customer.id)
+        assert stored is not None
+        assert stored.employees == 2 * rounds
+        assert session.exec(select(func.count()).select_from(Visit)).one() == 2 * rounds
+
+
+def test_a_read_session_cannot_write(store: Store) -> None:
+    customer = new_customer()
+    with store.unit_of_work() as uow:
+        uow.add(customer)
+        uow.commit()
+    with store.read() as session:
+        loaded = session.get(Customer, customer.id)
+        assert loaded is not None
+        loaded.name = "Gewijzigd"
+        with pytest.raises(StoreError) as caught:
+            session.flush()
+        assert caught.value.code == "store_read_only"
+    with store.read() as session, pytest.raises(OperationalError, match="readonly"):
+        session.execute(text("DELETE FROM outbox"))
+    # The pooled connection that served the reads writes again in a unit of work.
+    with store.unit_of_work() as uow:
+        uow.update(customer, name="Bakkerij Jansen")
+        uow.commit()
+    with store.read() as session:
+        stored = session.get(Customer, customer.id)
+        assert stored is not None
+        assert stored.name == "Bakkerij Jansen"
+
+
+def test_path_from_argument_directory_environment_and_platform(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path / "from-env"))
+    with open_store() as store:
+        assert store.path == tmp_path / "from-env" / "fieldsales.sqlite3"
+        assert store.path.exists()
+    with open_store(tmp_path / "from-env") as store:  # a directory means the file in it
+        assert store.path == tmp_path / "from-env" / "fieldsales.sqlite3"
+    with open_store(str(tmp_path / "elsewhere.sqlite3")) as store:
+        assert store.path == tmp_path / "elsewhere.sqlite3"
+    monkeypatch.delenv(DATA_DIR_ENV)
+    expected = Path(user_data_dir("fieldsales", appauthor=False)) / "fieldsales.sqlite3"
+    assert default_path() == expected
+
+
+def test_client_id_is_made_once_and_kept(tmp_path: Path) -> None:
+    path = tmp_path / "fieldsales.sqlite3"
+    with open_store(path) as store:
+        first = store.client_id
+    with open_store(path) as store:
+        assert store.client_id == first
+    with open_store(tmp_path / "other.sqlite3") as other:
+        assert other.client_id != first
+
+
+def test_a_closed_store_refuses_work(store: Store) -> None:
+    store.close()
+    with pytest.raises(StoreError) as caught:
+        store.unit_of_work()
+    assert caught.value.code == "store_closed"
