@@ -26,8 +26,6 @@ PROTECTED_FIELDS: dict[str, frozenset[str]] = {
     "account_plans": frozenset({"decided_at", "decided_by", "manager_comment"}),
     "account_plan_versions": frozenset({"decision", "decided_by", "decided_at", "manager_comment"}),
 }
-#: Statuses of an account plan only a manager's decision sets.
-DECISION_STATUSES: frozenset[str] = frozenset({"approved", "rejected"})
 
 
 @dataclass(frozen=True, slots=True)

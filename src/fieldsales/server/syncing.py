@@ -28,9 +28,9 @@ from fieldsales.server.models import (
     tenants,
     utcnow,
 )
+from fieldsales.server.plans import check_plan_push
 from fieldsales.server.recordstore import CREATED, StoredRecord, fetch, flush, scope_columns
 from fieldsales.server.scope import (
-    DECISION_STATUSES,
     PROTECTED_FIELDS,
     Principal,
     can_read_owner,
@@ -270,14 +270,9 @@ class _PushContext:
                     "Over een accountplan beslist een manager, via goedkeuren of afwijzen.",
                     {"field": name},
                 )
-        if collection == "account_plans" and "status" in mutation.fields:
-            current_status = row.data.get("status") if row is not None else None
-            if data["status"] in DECISION_STATUSES and data["status"] != current_status:
-                raise Rejection(
-                    "decision_required",
-                    "Een accountplan goedkeuren of afwijzen kan alleen een manager.",
-                    {"field": "status"},
-                )
+        if collection == "account_plans":
+            changed = {n for n in mutation.fields if row is None or row.data.get(n) != data[n]}
+            check_plan_push(self.principal, row.data if row is not None else None, data, changed)
 
     def _delete(self, mutation: Mutation) -> Result:
         record_class(mutation.collection)

@@ -69,9 +69,7 @@ def data_model(collection: str) -> type[BaseModel]:
         for name, info in cls.model_fields.items()
         if name not in cls.SYSTEM_FIELDS
     }
-    return create_model(  # type: ignore[call-overload,no-any-return]
-        f"{cls.__name__}Data", __config__=ConfigDict(extra="forbid"), **definitions
-    )
+    return create_model(f"{cls.__name__}Data", __config__=ConfigDict(extra="forbid"), **definitions)
 
 
 def check_field_names(collection: str, fields: Mapping[str, Any]) -> None:
