@@ -105,6 +105,14 @@ class _PushContext:
             if isinstance(customer_id, str):
                 ids.add(customer_id)
         self.rows = fetch(self.conn, self.tenant_id, ids)
+        # Updates that do not repeat customer_id still need the customer of the stored record.
+        parents = {
+            row.data["customer_id"]
+            for row in self.rows.values()
+            if isinstance(row.data.get("customer_id"), str)
+        } - self.rows.keys()
+        if parents:
+            self.rows.update(fetch(self.conn, self.tenant_id, parents))
 
     def customer_owner(self, customer_id: Any) -> str:
         """The owner of a referenced customer, refusing references outside the user's scope."""
