@@ -95,7 +95,7 @@ def migrated_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_the_migrated_schema_equals_the_metadata_of_the_records(migrated_file: Path) -> None:
     assert _schema_diff(migrated_file, _expected_metadata()) == []
-    synced = {cls.__tablename__ for cls in ALL_RECORDS}  # type: ignore[attr-defined]
+    synced = {cls.__tablename__ for cls in ALL_RECORDS}
     tables = {row[0] for row in raw(migrated_file, "SELECT name FROM sqlite_master")}
     assert synced <= tables
 
