@@ -94,6 +94,8 @@ class _PushContext:
         self.tenant_id = principal.tenant_id
         self.clock = VersionClock(conn, principal.tenant_id)
         self.rows: dict[str, StoredRecord] = {}
+        self.loaded_versions: dict[str, int] = {}
+        self.own_versions: dict[str, set[int]] = {}
         self.conflict_rows: list[dict[str, Any]] = []
         self.rejected_rows: list[dict[str, Any]] = []
 
@@ -105,6 +107,7 @@ class _PushContext:
             if isinstance(customer_id, str):
                 ids.add(customer_id)
         self.rows = fetch(self.conn, self.tenant_id, ids)
+        self.loaded_versions = {record_id: row.version for record_id, row in self.rows.items()}
         # Updates that do not repeat customer_id still need the customer of the stored record.
         parents = {
             row.data["customer_id"]
@@ -205,10 +208,14 @@ class _PushContext:
         lost: list[dict[str, Any]] = []
         if row is not None:
             base = mutation.base_version or 0
-            if row.version > base:
+            own = self.own_versions.get(mutation.id, set())
+            # Versions this push wrote are the device's own earlier edits (an outbox holds several
+            # edits of one record made before it synced): never a conflict with itself.
+            if self.loaded_versions.get(mutation.id, 0) > base:
                 status = ResultStatus.MERGED
                 for name in changed:
-                    if row.field_version(name) > base:
+                    field_version = row.field_version(name)
+                    if field_version > base and field_version not in own:
                         lost.append(
                             {
                                 "field": name,
@@ -223,6 +230,7 @@ class _PushContext:
             return self._result(mutation, ResultStatus.APPLIED, row.version)
 
         version = self.clock.next()
+        self.own_versions.setdefault(mutation.id, set()).add(version)
         if row is None:
             row = StoredRecord(
                 collection=collection,

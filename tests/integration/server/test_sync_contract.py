@@ -341,3 +341,17 @@ def test_versions_of_server_writes_continue_the_same_sequence(world: World) -> N
     assert second["version"] == first["version"] + 2
     team = alice.pull(first["version"])["records"][0]
     assert (team["id"], team["version"]) == (team_id, first["version"] + 1)
+
+
+def test_several_offline_edits_of_one_record_are_not_a_conflict_with_itself(world: World) -> None:
+    alice = world.alice
+    customer_id = new_id()
+    body = alice.push(
+        alice.mutation("customers", customer_id, customer_fields(alice.id, city="Delft")),
+        alice.mutation("customers", customer_id, {"city": "Leiden"}),
+        alice.mutation("customers", customer_id, {"city": "Gouda", "sector": "Bouw"}),
+    )
+    assert [r["status"] for r in body["results"]] == ["applied"] * 3
+    versions = [r["version"] for r in body["results"]]
+    assert versions == sorted(set(versions))
+    assert alice.pull_all()[customer_id]["data"]["city"] == "Gouda"
