@@ -12,11 +12,13 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import bindparam, insert, select, update
 
 from fieldsales.records.base import SyncedRecord
 from fieldsales.store.errors import StoreError
 from fieldsales.store.uow import UnitOfWork
+
+_CHUNK = 500  # ids per IN (...) list, well under SQLite's variable limit
 
 
 def upsert_records(uow: UnitOfWork, records: Iterable[SyncedRecord]) -> int:
@@ -34,9 +36,25 @@ def upsert_records(uow: UnitOfWork, records: Iterable[SyncedRecord]) -> int:
     count = 0
     for cls, rows in by_table.items():
         table = cls.__table__  # type: ignore[attr-defined]
-        statement = sqlite_insert(table)
-        columns = {c.name: statement.excluded[c.name] for c in table.columns if c.name != "id"}
-        statement = statement.on_conflict_do_update(index_elements=["id"], set_=columns)
-        uow.session.execute(statement, rows)
+        existing: set[str] = set()
+        ids = [row["id"] for row in rows]
+        for start in range(0, len(ids), _CHUNK):
+            existing.update(
+                uow.session.execute(
+                    select(table.c.id).where(table.c.id.in_(ids[start : start + _CHUNK]))
+                ).scalars()
+            )
+        # Plain INSERT and UPDATE rather than an UPSERT: the search index's triggers use
+        # INSERT OR IGNORE, and an outer UPSERT would override that conflict clause.
+        new = [row for row in rows if row["id"] not in existing]
+        old = [{"_id": row["id"], **row} for row in rows if row["id"] in existing]
+        if new:
+            uow.session.execute(insert(table), new)
+        if old:
+            columns: dict[str, Any] = {
+                c.name: bindparam(c.name) for c in table.columns if c.name != "id"
+            }
+            statement = update(table).where(table.c.id == bindparam("_id")).values(columns)
+            uow.session.connection().execute(statement, old)
         count += len(rows)
     return count
