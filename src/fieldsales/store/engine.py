@@ -59,13 +59,17 @@ def _connect_handler(busy_timeout_ms: int) -> Callable[[Any, ConnectionPoolEntry
 
 def _on_begin(conn: Connection) -> None:
     mode = conn.get_execution_options().get(BEGIN_OPTION, "deferred")
-    info = conn.connection.info
+    pooled = conn.connection
+    # Straight to the driver: through ``exec_driver_sql`` these two statements cost more than
+    # everything else a unit of work does in Python besides the flush itself.
+    dbapi_connection = pooled.dbapi_connection
+    assert dbapi_connection is not None
     read_only = mode == "read"
-    if info.get(_QUERY_ONLY, False) != read_only:
+    if pooled.info.get(_QUERY_ONLY, False) != read_only:
         # Only on a change of mode, so the write path pays no extra statement per transaction.
-        conn.exec_driver_sql(f"PRAGMA query_only = {int(read_only)}")
-        info[_QUERY_ONLY] = read_only
-    conn.exec_driver_sql("BEGIN IMMEDIATE" if mode == "immediate" else "BEGIN")
+        dbapi_connection.execute(f"PRAGMA query_only = {int(read_only)}")
+        pooled.info[_QUERY_ONLY] = read_only
+    dbapi_connection.execute("BEGIN IMMEDIATE" if mode == "immediate" else "BEGIN")
 
 
 def create_store_engine(path: Path, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:

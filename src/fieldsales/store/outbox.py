@@ -73,17 +73,22 @@ def _wire_fields(record: SyncedRecord, names: Iterable[str]) -> str:
     return dumps_json({name: to_wire_value(getattr(record, name)) for name in names})
 
 
+#: The columns of an outbox row as ``capture`` returns it, in ``INSERT_SQL``'s order.
+OutboxRow = tuple[str, str, str, int | None, str, str]
+
+#: Written on the flush's own DBAPI connection, so in the same transaction as the change: one
+#: ``executemany`` without SQLAlchemy's statement machinery, the outbox being on every write's
+#: hot path. ``created_at`` is bound as ``UtcDateTime`` binds it.
+INSERT_SQL = (
+    "INSERT INTO outbox (collection, record_id, op, base_version, fields, created_at) "
+    "VALUES (?, ?, ?, ?, ?, ?)"
+)
+
+
 def _row(
-    record: SyncedRecord, op: str, base_version: int | None, fields: str, now: datetime
-) -> dict[str, Any]:
-    return {
-        "collection": type(record).collection,
-        "record_id": record.id,
-        "op": op,
-        "base_version": base_version,
-        "fields": fields,
-        "created_at": now,
-    }
+    record: SyncedRecord, op: str, base_version: int | None, fields: str, now: str
+) -> OutboxRow:
+    return (type(record).collection, record.id, op, base_version, fields, now)
 
 
 def _changed(state: InstanceState[Any], keys: Iterable[str]) -> list[str]:
@@ -91,22 +96,23 @@ def _changed(state: InstanceState[Any], keys: Iterable[str]) -> list[str]:
     return [key for key in keys if attrs[key].history.has_changes()]
 
 
-def capture(session: Session) -> list[dict[str, Any]]:
+def capture(session: Session) -> list[OutboxRow]:
     """The outbox rows for what the coming flush will write; stamps ``updated_at`` on changes.
 
     Inserts come first, in the order they were added (a customer added before its visit is pushed
     before it), then changes of loaded records.
     """
     now = utcnow()
-    rows: list[dict[str, Any]] = []
+    stamp = to_wire_value(now)
+    rows: list[OutboxRow] = []
 
     new = [obj for obj in session.new if isinstance(obj, SyncedRecord)]
     new.sort(key=lambda obj: sa_inspect(obj).insert_order or 0)
     for record in new:
         names = data_fields(type(record))
-        rows.append(_row(record, UPSERT, record.version, _wire_fields(record, names), now))
+        rows.append(_row(record, UPSERT, record.version, _wire_fields(record, names), stamp))
         if record.deleted:  # created as a tombstone: the server must learn both
-            rows.append(_row(record, DELETE, record.version, "{}", now))
+            rows.append(_row(record, DELETE, record.version, "{}", stamp))
 
     for record in session.dirty:
         if not isinstance(record, SyncedRecord):
@@ -137,5 +143,5 @@ def capture(session: Session) -> list[dict[str, Any]]:
             op, fields = UPSERT, list(names)
         else:
             op, fields = UPSERT, [name for name in names if name in changed]
-        rows.append(_row(record, op, base_version, _wire_fields(record, fields), now))
+        rows.append(_row(record, op, base_version, _wire_fields(record, fields), stamp))
     return rows

@@ -28,13 +28,11 @@ from fieldsales.records import ALL_RECORDS
 from fieldsales.records.base import SyncedRecord
 from fieldsales.store import outbox
 from fieldsales.store.errors import StoreError
-from fieldsales.store.local_tables import outbox as outbox_table
 
 APPLYING_SYNC = "applying_sync"
 READ_ONLY = "fieldsales_read_only"
 
 _SYNCED_TABLES = frozenset(cls.__tablename__ for cls in ALL_RECORDS)
-_INSERT_OUTBOX = outbox_table.insert()
 
 
 def _hard_delete_error() -> StoreError:
@@ -73,7 +71,9 @@ def _before_flush(session: Session, flush_context: UOWTransaction, instances: An
         return
     rows = outbox.capture(session)
     if rows:
-        session.connection().execute(_INSERT_OUTBOX, rows)
+        dbapi_connection = session.connection().connection.dbapi_connection
+        assert dbapi_connection is not None
+        dbapi_connection.executemany(outbox.INSERT_SQL, rows)
 
 
 @event.listens_for(StoreSession, "do_orm_execute")

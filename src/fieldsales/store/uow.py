@@ -9,9 +9,12 @@ refused here, in Dutch, than found later as a rejected mutation.
 
 from __future__ import annotations
 
+import copy
+import sqlite3
 from types import TracebackType
 from typing import Any, TypeVar
 
+from pydantic import BaseModel, ConfigDict, create_model
 from pydantic import ValidationError as PydanticValidationError
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import OperationalError
@@ -48,6 +51,29 @@ def _dutch_validation_error(exc: PydanticValidationError) -> ValidationError:
     return ValidationError(f"Het veld '{field}' {reason}.", field=field, code="invalid")
 
 
+_CHECKERS: dict[type[SyncedRecord], type[BaseModel]] = {}
+
+
+def _checker(cls: type[SyncedRecord]) -> type[BaseModel]:
+    """A plain pydantic model with the record's fields and rules, made once per class.
+
+    Validating through the table class itself (``model_validate``) builds a mapped instance and
+    costs ~50 µs a record, more than the rest of a unit of work's Python; this costs ~2 µs.
+    Record-level ``model_validator``s are not copied: records carry field rules only.
+    """
+    checker = _CHECKERS.get(cls)
+    if checker is None:
+        fields: dict[str, Any] = {
+            name: (info.annotation, copy.copy(info)) for name, info in cls.model_fields.items()
+        }
+        checker = _CHECKERS[cls] = create_model(
+            f"{cls.__name__}Rules",
+            __config__=ConfigDict(arbitrary_types_allowed=True),
+            **fields,
+        )
+    return checker
+
+
 def validate_record(record: SyncedRecord, changes: dict[str, Any] | None = None) -> dict[str, Any]:
     """Check ``record`` (with ``changes``) against its field rules; return the coerced values.
 
@@ -61,7 +87,7 @@ def validate_record(record: SyncedRecord, changes: dict[str, Any] | None = None)
     if changes:
         data.update(changes)
     try:
-        validated = cls.model_validate(data)
+        validated = _checker(cls).model_validate(data)
     except PydanticValidationError as exc:
         raise _dutch_validation_error(exc) from exc
     coerced: dict[str, Any] = {}
@@ -82,9 +108,10 @@ class UnitOfWork:
     def __enter__(self) -> UnitOfWork:
         try:
             self.session.connection()  # BEGIN IMMEDIATE now, not at the first write
-        except OperationalError as exc:
+        except (OperationalError, sqlite3.OperationalError) as exc:
             self.session.close()
-            if "locked" in str(exc.orig) or "busy" in str(exc.orig):
+            reason = str(getattr(exc, "orig", exc))
+            if "locked" in reason or "busy" in reason:
                 raise StoreBusyError(
                     "De gegevens zijn even bezet. Probeer het zo opnieuw.", code="store_busy"
                 ) from exc
