@@ -1,0 +1,83 @@
+"""The ``fieldsales`` command: the app, and room for more sub-commands (``fieldsales sync``).
+
+fieldsales                                  the app (desktop window, or browser with --web)
+fieldsales app [--data-dir DIR] [--user USERNAME] [--web] [--port N] [--host H]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+#: Sub-commands register here: name -> (configure parser, run). ``app`` is the default.
+Command = tuple[Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]
+
+
+def _configure_app(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=None,
+        help="map met de gegevens van de app (standaard: de gegevensmap van het platform)",
+    )
+    parser.add_argument("--user", default=None, help="gebruikersnaam van wie de app gebruikt")
+    parser.add_argument(
+        "--web", action="store_true", help="als webapp in de browser in plaats van een venster"
+    )
+    parser.add_argument("--port", type=int, default=8550, help="poort voor --web (standaard 8550)")
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="adres voor --web (standaard alleen deze computer)"
+    )
+
+
+def run_app(args: argparse.Namespace) -> int:
+    import flet as ft
+
+    from fieldsales.ui.main import AppConfig, make_main
+
+    main = make_main(AppConfig(data_dir=args.data_dir, username=args.user))
+    if args.web or os.environ.get("FLET_FORCE_WEB_SERVER"):
+        ft.run(
+            main,
+            view=ft.AppView.WEB_BROWSER,
+            host=args.host,
+            port=args.port,
+            no_cdn=True,  # the app works offline, so its web build must not need a CDN either
+        )
+    else:
+        ft.run(main)
+    return 0
+
+
+COMMANDS: dict[str, Command] = {"app": (_configure_app, run_app)}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="fieldsales", description="fieldsales: de app voor de buitendienst"
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (configure, _run) in COMMANDS.items():
+        configure(sub.add_parser(name, help="de app starten" if name == "app" else None))
+    return parser
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    """Without a sub-command (``fieldsales``, ``fieldsales --web``) the app starts."""
+    args = list(argv)
+    if not args or (args[0].startswith("-") and args[0] not in ("-h", "--help")):
+        args.insert(0, "app")
+    return build_parser().parse_args(args)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    _configure, run = COMMANDS[args.command]
+    return run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

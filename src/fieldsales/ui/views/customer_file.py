@@ -1,0 +1,263 @@
+"""Het klantdossier: contacts, planned and last visits with their follow-ups, open quotes, open
+complaints and recent orders of one customer, with phone and route one tap away."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+import flet as ft
+
+from fieldsales.domain.money import format_cents
+from fieldsales.services import browse
+from fieldsales.ui import format as fmt
+from fieldsales.ui.context import AppContext
+from fieldsales.ui.labels import (
+    COMPLAINT_CATEGORY,
+    COMPLAINT_STATUS,
+    CUSTOMER_KIND,
+    QUOTE_STATUS,
+    VISIT_STATUS,
+)
+from fieldsales.ui.screen import Screen
+from fieldsales.ui.widgets import empty_state, link_button, section
+
+if TYPE_CHECKING:
+    from fieldsales.records import Visit
+
+
+def _name(first: str, last: str) -> str:
+    return " ".join(p for p in (first, last) if p)
+
+
+class CustomerFileView:
+    """The file's content; used as a screen on phones and as the detail pane on wide windows."""
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        customer_id: str,
+        *,
+        on_report: Callable[[Visit], Any] | None = None,
+        intro: list[ft.Control] | None = None,
+    ) -> None:
+        self.ctx = ctx
+        self.customer_id = customer_id
+        self.on_report = on_report
+        self.intro = intro or []
+        self.file: browse.CustomerFile | None = None
+        self.control = ft.ListView(
+            spacing=16, padding=ft.Padding.all(16), expand=True, key="customer-file"
+        )
+
+    def refresh(self) -> None:
+        file = self.ctx.read(browse.customer_file, customer_id=self.customer_id)
+        self.file = file
+        if file is None:
+            self.control.controls = [
+                empty_state(
+                    ft.Icons.PERSON_OFF_OUTLINED,
+                    "Deze klant is niet (meer) beschikbaar",
+                    "Zoek de klant opnieuw in de lijst.",
+                )
+            ]
+            return
+        self.control.controls = [
+            *self.intro,
+            self._header(file),
+            self._contacts(file),
+            self._planned(file),
+            self._last_visits(file),
+            self._follow_ups(file),
+            self._quotes(file),
+            self._complaints(file),
+            self._orders(file),
+        ]
+
+    # --- sections ------------------------------------------------------------------------------
+    def _header(self, file: browse.CustomerFile) -> ft.Control:
+        c = file.customer
+        address = fmt.address_line(c.street, c.house_number, c.postcode, c.city)
+        facts = [CUSTOMER_KIND[c.kind]]
+        if c.customer_number:
+            facts.append(f"klantnr. {c.customer_number}")
+        if c.sector:
+            facts.append(c.sector)
+        buttons: list[ft.Control] = [
+            link_button(
+                ft.Icons.DIRECTIONS_CAR,
+                f"Route naar {c.name}",
+                partial(self._navigate, address or c.name, c.latitude, c.longitude),
+                key="file-route",
+            )
+        ]
+        if c.phone:
+            buttons.append(
+                link_button(
+                    ft.Icons.PHONE,
+                    f"Bel {c.name}",
+                    partial(self._call, c.phone, c.name),
+                    key="file-call",
+                )
+            )
+        return ft.Column(
+            [
+                ft.Text(c.name, theme_style=ft.TextThemeStyle.HEADLINE_SMALL, key="file-name"),
+                ft.Text(" · ".join(facts), theme_style=ft.TextThemeStyle.BODY_MEDIUM),
+                ft.Row(
+                    [
+                        ft.Text(
+                            "\n".join(p for p in (address, fmt.phone_display(c.phone)) if p),
+                            expand=True,
+                        ),
+                        *buttons,
+                    ]
+                ),
+            ],
+            spacing=4,
+        )
+
+    def _contacts(self, file: browse.CustomerFile) -> ft.Control:
+        tiles: list[ft.Control] = []
+        for person in file.contacts:
+            number = person.mobile or person.phone
+            name = _name(person.first_name, person.last_name)
+            subtitle = " · ".join(
+                p for p in (person.job_title, fmt.phone_display(number), person.email or "") if p
+            )
+            tiles.append(
+                ft.ListTile(
+                    leading=ft.Icon(ft.Icons.STAR if person.is_primary else ft.Icons.PERSON),
+                    title=ft.Text(name),
+                    subtitle=ft.Text(subtitle) if subtitle else None,
+                    trailing=link_button(
+                        ft.Icons.PHONE, f"Bel {name}", partial(self._call, number, name)
+                    )
+                    if number
+                    else None,
+                )
+            )
+        return section("Contactpersonen", tiles, empty="Nog geen contactpersonen vastgelegd.")
+
+    def _planned(self, file: browse.CustomerFile) -> ft.Control:
+        tiles: list[ft.Control] = [
+            ft.ListTile(
+                leading=ft.Icon(ft.Icons.EVENT),
+                title=ft.Text(f"{fmt.short_date(v.planned_start)} {fmt.hm(v.planned_start)}"),
+                subtitle=ft.Text(v.topics or VISIT_STATUS[v.status]),
+                trailing=self._report_button(v),
+            )
+            for v in file.planned_visits
+        ]
+        return section("Geplande bezoeken", tiles, empty="Geen bezoek gepland.")
+
+    def _report_button(self, visit: Visit) -> ft.Control | None:
+        if self.on_report is None:
+            return None
+        on_report = self.on_report
+        return ft.IconButton(
+            ft.Icons.EDIT_NOTE,
+            tooltip=f"Bezoekverslag {fmt.short_date(visit.planned_start)}",
+            on_click=lambda: on_report(visit),
+            key=f"file-report-{visit.id}",
+        )
+
+    def _last_visits(self, file: browse.CustomerFile) -> ft.Control:
+        tiles: list[ft.Control] = []
+        for item in file.last_visits:
+            v = item.visit
+            score = f" · score {v.satisfaction}" if v.satisfaction is not None else ""
+            lines = [p for p in (v.topics, v.agreements) if p]
+            lines += [
+                f"→ {f.description}" + (f" ({fmt.short_date(f.due_on)})" if f.due_on else "")
+                for f in item.follow_ups
+            ]
+            tiles.append(
+                ft.ListTile(
+                    leading=ft.Icon(ft.Icons.HISTORY),
+                    title=ft.Text(f"{fmt.short_date(v.planned_start)}{score}"),
+                    subtitle=ft.Text("\n".join(lines)) if lines else None,
+                    is_three_line=len(lines) > 1,
+                )
+            )
+        return section("Laatste bezoeken", tiles, empty="Nog geen bezoeken met een verslag.")
+
+    def _follow_ups(self, file: browse.CustomerFile) -> ft.Control:
+        tiles: list[ft.Control] = [
+            ft.ListTile(
+                leading=ft.Icon(ft.Icons.CHECKLIST),
+                title=ft.Text(f.description),
+                subtitle=ft.Text(f"Uiterlijk {fmt.short_date(f.due_on)}") if f.due_on else None,
+            )
+            for f in file.open_follow_ups
+        ]
+        return section("Open vervolgacties", tiles, empty="Geen open vervolgacties.")
+
+    def _quotes(self, file: browse.CustomerFile) -> ft.Control:
+        tiles: list[ft.Control] = [
+            ft.ListTile(
+                leading=ft.Icon(ft.Icons.REQUEST_QUOTE_OUTLINED),
+                title=ft.Text(f"{q.quote_number} · {format_cents(q.gross_cents)}"),
+                subtitle=ft.Text(
+                    f"{QUOTE_STATUS[q.status]} · geldig tot {fmt.short_date(q.valid_until)}"
+                ),
+            )
+            for q in file.open_quotes
+        ]
+        return section("Openstaande offertes", tiles, empty="Geen openstaande offertes.")
+
+    def _complaints(self, file: browse.CustomerFile) -> ft.Control:
+        tiles: list[ft.Control] = [
+            ft.ListTile(
+                leading=ft.Icon(ft.Icons.REPORT_PROBLEM_OUTLINED),
+                title=ft.Text(
+                    f"{COMPLAINT_CATEGORY[k.category]} · {fmt.short_date(k.reported_on)}"
+                ),
+                subtitle=ft.Text(f"{COMPLAINT_STATUS[k.status]}: {k.description}"),
+            )
+            for k in file.open_complaints
+        ]
+        return section("Open klachten", tiles, empty="Geen open klachten.")
+
+    def _orders(self, file: browse.CustomerFile) -> ft.Control:
+        tiles: list[ft.Control] = [
+            ft.ListTile(
+                leading=ft.Icon(ft.Icons.RECEIPT_LONG_OUTLINED),
+                title=ft.Text(f"{o.order_number} · {format_cents(o.net_cents)} excl. btw"),
+                subtitle=ft.Text(fmt.short_date(o.order_date)),
+            )
+            for o in file.recent_orders
+        ]
+        return section("Recente orders", tiles, empty="Nog geen orders.")
+
+    # --- links ---------------------------------------------------------------------------------
+    async def _navigate(self, address: str, lat: float | None, lon: float | None) -> None:
+        url = fmt.navigation_url(
+            address=address, latitude=lat, longitude=lon, platform=self.ctx.platform
+        )
+        await self.ctx.open_url(url, what="De route")
+
+    async def _call(self, number: str, who: str) -> None:
+        await self.ctx.open_url(fmt.tel_url(number), what=f"Bellen naar {who}")
+
+
+class CustomerFileScreen(Screen):
+    title = "Klantdossier"
+
+    def __init__(self, ctx: AppContext, *, customer_id: str) -> None:
+        super().__init__(ctx)
+        self.view = CustomerFileView(ctx, customer_id, on_report=self._report)
+
+    @property
+    def body(self) -> ft.Control:
+        return self.view.control
+
+    def refresh(self) -> None:
+        self.view.refresh()
+
+    def _report(self, visit: Visit) -> None:
+        from fieldsales.ui.views.visit_report import VisitReportScreen
+
+        if self.ctx.shell is not None:
+            self.ctx.shell.open(VisitReportScreen(self.ctx, visit_id=visit.id))

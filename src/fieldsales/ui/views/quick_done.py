@@ -1,0 +1,117 @@
+"""The quick "visit done": which visit (preselected), then one tap on a score. No typing.
+
+Tapping a score saves at once through ``services.visits.quick_visit_done``; the full report
+can follow later from the day view.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import flet as ft
+
+from fieldsales.services import browse
+from fieldsales.services.visits import quick_visit_done
+from fieldsales.ui import format as fmt
+from fieldsales.ui.context import AppContext
+from fieldsales.ui.labels import SATISFACTION
+from fieldsales.ui.theme import BIG_TARGET
+from fieldsales.ui.widgets import score_button
+
+OnDone = Callable[[browse.DayVisit, int | None], Any]
+
+
+class QuickDoneDialog:
+    def __init__(
+        self,
+        ctx: AppContext,
+        open_visits: list[browse.DayVisit],
+        *,
+        selected: browse.DayVisit,
+        on_done: OnDone,
+    ) -> None:
+        self.ctx = ctx
+        self.open_visits = open_visits
+        self.selected = selected
+        self.on_done = on_done
+        self.choices = ft.Column(spacing=4, tight=True)
+        self.dialog = ft.AlertDialog(
+            modal=False,
+            title=ft.Text("Bezoek afgerond"),
+            content=ft.Column(
+                [
+                    self.choices,
+                    ft.Text(
+                        "Hoe tevreden was de klant?",
+                        theme_style=ft.TextThemeStyle.TITLE_SMALL,
+                    ),
+                    ft.Row(
+                        [score_button(s, SATISFACTION[s], self.save) for s in range(1, 6)],
+                        spacing=8,
+                        wrap=True,
+                        alignment=ft.MainAxisAlignment.CENTER,
+                    ),
+                ],
+                tight=True,
+                spacing=16,
+                scroll=ft.ScrollMode.AUTO,
+            ),
+            actions=[
+                ft.TextButton(
+                    "Zonder score",
+                    tooltip="Afronden zonder score",
+                    on_click=lambda: self.save(None),
+                    height=48,
+                    key="done-no-score",
+                ),
+                ft.TextButton("Annuleren", on_click=self.close, height=48, key="done-cancel"),
+            ],
+            semantics_label="Bezoek afgerond",
+            key="quick-done",
+        )
+        self._render_choices()
+
+    def _render_choices(self) -> None:
+        """One big tile per open visit when there is a choice; the preselected one marked."""
+        if len(self.open_visits) <= 1:
+            self.choices.controls = [
+                ft.Text(self._describe(self.selected), theme_style=ft.TextThemeStyle.BODY_LARGE)
+            ]
+            return
+        self.choices.controls = [
+            ft.ListTile(
+                leading=ft.Icon(
+                    ft.Icons.RADIO_BUTTON_CHECKED
+                    if item.visit.id == self.selected.visit.id
+                    else ft.Icons.RADIO_BUTTON_UNCHECKED
+                ),
+                title=ft.Text(self._describe(item)),
+                selected=item.visit.id == self.selected.visit.id,
+                on_click=lambda _, it=item: self._choose(it),
+                min_height=BIG_TARGET,
+                key=f"choose-{item.visit.id}",
+            )
+            for item in self.open_visits
+        ]
+
+    @staticmethod
+    def _describe(item: browse.DayVisit) -> str:
+        return f"{fmt.hm(item.visit.planned_start)} {item.customer.name}"
+
+    def _choose(self, item: browse.DayVisit) -> None:
+        self.selected = item
+        self._render_choices()
+
+    def show(self) -> None:
+        self.ctx.show(self.dialog)
+
+    def close(self) -> None:
+        self.ctx.close(self.dialog)
+
+    def save(self, score: int | None) -> None:
+        item = self.selected
+        result = self.ctx.call(quick_visit_done, visit_id=item.visit.id, satisfaction=score)
+        self.close()
+        if result is not None:
+            self.on_done(item, score)
