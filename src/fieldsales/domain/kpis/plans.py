@@ -183,10 +183,19 @@ def goal_realism(
         for c in customers
         if c.potential_revenue_cents is not None
     }
-    to_date = [s for s in sales if s.order_date <= as_of]
-    visits_to_date = [v for v in visits if v.planned_on <= as_of]
+    # Grouped by customer once: each goal then looks only at its own customer's lines.
+    sales_of: dict[str, list[SaleLine]] = defaultdict(list)
+    for s in sales:
+        sales_of[s.customer_id].append(s)
+    visits_of: dict[str, list[VisitFact]] = defaultdict(list)
+    for v in visits:
+        visits_of[v.customer_id].append(v)
     rows: list[GoalRealism] = []
     for goal in sorted(goals, key=lambda g: (g.year, g.customer_id, g.plan_id, g.goal_id)):
+        sales = sales_of.get(goal.customer_id, [])
+        visits = visits_of.get(goal.customer_id, [])
+        to_date = [s for s in sales if s.order_date <= as_of]
+        visits_to_date = [v for v in visits if v.planned_on <= as_of]
         potential: Decimal | None = None
         if goal.kind is GoalKind.REVENUE:
             group = goal.product_group_id
