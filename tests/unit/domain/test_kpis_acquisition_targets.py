@@ -1,7 +1,8 @@
 from datetime import date
 from decimal import Decimal
 
-from fieldsales.domain.facts import SaleLine, TargetFact
+from fieldsales.domain.enums import CustomerKind
+from fieldsales.domain.facts import CustomerFact, SaleLine, TargetFact
 from fieldsales.domain.kpis import (
     CustomerLifetime,
     NewCustomer,
@@ -43,6 +44,12 @@ def test_new_customers() -> None:
     # products {P1, P2}, groups {g1, g2}; (2 + 1) / 2 = 1,50 products; 4.500 / 2 = 2.250 cents
     assert (result.distinct_products, result.distinct_product_groups) == (2, 2)
     assert (result.average_products, result.average_revenue_cents) == (Decimal("1.50"), 2250)
+    # n2 has been a customer since 2019 (its history is older than the lines loaded): not new
+    known = [CustomerFact("n2", CustomerKind.CUSTOMER, customer_since=date(2019, 5, 1))]
+    guarded = new_customers(ACQ_SALES, Q1, customers=known)
+    assert [c.customer_id for c in guarded.customers] == ["n1"]
+    lifetime = new_customer_lifetime(ACQ_SALES, Q1, as_of=date(2026, 6, 30), customers=known)
+    assert [r.customer_id for r in lifetime.rows] == ["n1"]
     nobody = new_customers(ACQ_SALES, Period.quarter(2024, 1))
     assert (nobody.count, nobody.average_products, nobody.average_revenue_cents) == (0, None, None)
 

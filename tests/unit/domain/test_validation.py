@@ -1,4 +1,6 @@
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from stdnum.nl import btw
 
 from fieldsales.domain.errors import ValidationError
@@ -157,3 +159,27 @@ def test_email_invalid(raw: str) -> None:
         normalize_email(raw)
     assert info.value.code == "invalid_email"
     assert info.value.field == "email"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(max_size=30), st.text(alphabet="0123456789NLBnlb -.@+()kvK", max_size=16)))
+def test_normalisers_only_ever_raise_validation_errors(text: str) -> None:
+    # Whatever a user (or a pushed record) contains: a normalised value or a Dutch error.
+    for normalise in (
+        normalize_postcode,
+        normalize_kvk,
+        normalize_btw_id,
+        normalize_phone,
+        normalize_email,
+    ):
+        error: ValidationError | None = None
+        try:
+            result = normalise(text)
+        except ValidationError as exc:
+            error = exc
+        if error is not None:
+            assert error.code.startswith("invalid_")
+            assert error.message
+        else:
+            assert isinstance(result, str)
+            assert normalise(result) == result  # normalising is idempotent

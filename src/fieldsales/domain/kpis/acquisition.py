@@ -1,8 +1,10 @@
 """KPIs of result area 3, acquisition: new customers, what they buy, and whether they stay.
 
 A customer is new in the period of its first order: that is when a prospect becomes a customer.
-These rules find first orders in the ``sales`` given, so those must reach back far enough
-(at least to the customers' real first orders, or a long-known customer looks new).
+These rules find first orders in the ``sales`` given, so those must reach back far enough, or a
+long-known customer that did not order for a while looks new. Passing ``customers`` guards
+against that: a customer whose ``customer_since`` lies before the period (or cohort) is never
+counted as new, whatever the sale lines say.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from fieldsales.domain.facts import SaleLine
+from fieldsales.domain.facts import CustomerFact, SaleLine
 from fieldsales.domain.kpis._common import mean
 from fieldsales.domain.money import percent, round_to_int
 from fieldsales.domain.periods import Period, months_between
@@ -54,9 +56,20 @@ class NewCustomers:
     customers: tuple[NewCustomer, ...]
 
 
-def new_customers(sales: Sequence[SaleLine], period: Period) -> NewCustomers:
+def _known_before(customers: Sequence[CustomerFact], start: date) -> set[str]:
+    return {
+        c.customer_id
+        for c in customers
+        if c.customer_since is not None and c.customer_since < start
+    }
+
+
+def new_customers(
+    sales: Sequence[SaleLine], period: Period, *, customers: Sequence[CustomerFact] = ()
+) -> NewCustomers:
     first = _first_orders(s for s in sales if s.order_date <= period.end)
-    new_ids = {cid for cid, (on, _) in first.items() if period.contains(on)}
+    old = _known_before(customers, period.start)
+    new_ids = {cid for cid, (on, _) in first.items() if period.contains(on) and cid not in old}
     lines: dict[str, list[SaleLine]] = defaultdict(list)
     for s in sales:
         if s.customer_id in new_ids and period.contains(s.order_date):
@@ -122,16 +135,26 @@ class Lifetime:
     rows: tuple[CustomerLifetime, ...]
 
 
-def new_customer_lifetime(sales: Sequence[SaleLine], cohort: Period, *, as_of: date) -> Lifetime:
+def new_customer_lifetime(
+    sales: Sequence[SaleLine],
+    cohort: Period,
+    *,
+    as_of: date,
+    customers: Sequence[CustomerFact] = (),
+) -> Lifetime:
     """For the customers won in ``cohort`` (first order in it): their orders up to ``as_of``."""
     history = [s for s in sales if s.order_date <= as_of]
     first = _first_orders(history)
-    members = sorted(cid for cid, (on, _) in first.items() if cohort.contains(on))
+    old = _known_before(customers, cohort.start)
+    members = sorted(
+        cid for cid, (on, _) in first.items() if cohort.contains(on) and cid not in old
+    )
     orders: dict[str, set[str]] = defaultdict(set)
     months: dict[str, set[tuple[int, int]]] = defaultdict(set)
     last: dict[str, date] = {}
+    member_ids = set(members)
     for s in history:
-        if s.customer_id in first and cohort.contains(first[s.customer_id][0]):
+        if s.customer_id in member_ids:
             orders[s.customer_id].add(s.order_id)
             months[s.customer_id].add((s.order_date.year, s.order_date.month))
             last[s.customer_id] = max(last.get(s.customer_id, s.order_date), s.order_date)

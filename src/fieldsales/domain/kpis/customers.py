@@ -135,6 +135,8 @@ def cross_sell_revenue(
     without one is new (or won back) and its revenue is acquisition, not cross-sell. ``sales``
     must therefore cover the lookback window as well as the period.
     """
+    if lookback_months < 1:
+        raise ValueError("lookback_months must be at least 1")
     window = Period(add_months(period.start, -lookback_months), period.start - timedelta(days=1))
     bought_before: dict[str, set[str | None]] = defaultdict(set)
     for s in sales:
