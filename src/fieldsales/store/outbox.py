@@ -9,6 +9,10 @@ to_wire_value``): all data fields for an insert or an undelete, only the changed
 update, and for a tombstone (op ``delete``) whatever changed with it (at least ``updated_at``).
 Replaying a record's mutations in ``mid`` order therefore gives exactly the row as stored, which
 is what the crash test checks after every kill.
+
+Changes are seen through attribute assignment: mutating a JSON field in place
+(``visit.products_presented.append(...)``) is invisible to SQLAlchemy, so assign a new value
+(``uow.update(visit, products_presented=[*old, new])``).
 """
 
 from __future__ import annotations

@@ -5,6 +5,9 @@ the block without ``commit()`` rolls everything back, rows and outbox alike. Rec
 against their field constraints (lengths, ranges, choices) on ``add`` and ``update``: a table
 SQLModel class does not validate on construction, and a value the server would reject is better
 refused here, in Dutch, than found later as a rejected mutation.
+
+Do not nest units of work: each holds the write lock, so an inner one would wait for the outer
+one to finish and fail with ``store_busy`` after the busy timeout.
 """
 
 from __future__ import annotations
