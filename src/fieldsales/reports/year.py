@@ -82,8 +82,10 @@ def year_report(store: Store, *, owner_id: str | None, year: int, as_of: date) -
         up_sell=kpis.up_sell_revenue(this_year, period, previous=previous),
         satisfaction=kpis.satisfaction(visits, period),
         churn=kpis.portfolio_churn(customers, this_year, period),
-        new_customers=kpis.new_customers(this_year, period),
-        new_customer_lifetime=kpis.new_customer_lifetime(sales, period, as_of=as_of),
+        new_customers=kpis.new_customers(this_year, period, customers=customers),
+        new_customer_lifetime=kpis.new_customer_lifetime(
+            sales, period, as_of=as_of, customers=customers
+        ),
         plan_approval=kpis.plan_approval(plans, year=year, expected_plans=active_customers),
         plan_versions=kpis.plan_versions(plans, year=year),
         goal_realism=kpis.summarize_goal_realism(

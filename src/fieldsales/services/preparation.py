@@ -176,15 +176,17 @@ def _build(session: Session, actor: Actor, customer: Customer, today: date) -> V
     customer_facts = facts.customer_facts(session, owner_id=customer.owner_id)
     peer_sales = _peer_sales(session, customer, customer_facts, today)
     products = facts.product_facts(session)
-    product_by_id = {p.id: p for p in _products(session)}
     cross = suggestions.cross_sell_suggestions(
         customer.id, customer_facts, peer_sales, limit=SUGGESTIONS, products=products
     )
     up = suggestions.up_sell_suggestions(customer.id, customer_facts, peer_sales, limit=SUGGESTIONS)
     bought = {s.product_id for s in own_sales}
-    new_products = suggestions.new_catalogue_products(products, today, exclude_product_ids=bought)[
-        :SUGGESTIONS
-    ]
+    new_products = suggestions.new_catalogue_products(products, today, exclude_product_ids=bought)
+    new_products = new_products[:SUGGESTIONS]
+    # Only the products the sheet shows become full records.
+    shown = {s.product_id for s in cross} | {s.key for s in up if s.key is not None}
+    shown |= {p.product_id for p in new_products}
+    product_by_id = {p.id: p for p in _products(session, shown)}
 
     last_visit_on = last_visits[0].planned_start.astimezone().date() if last_visits else None
     return VisitPreparation(
@@ -219,8 +221,9 @@ def _build(session: Session, actor: Actor, customer: Customer, today: date) -> V
     )
 
 
-def _products(session: Session) -> list[Product]:
-    return list(session.exec(_live(select(Product), Product)).all())
+def _products(session: Session, ids: set[str]) -> list[Product]:
+    query = _live(select(Product), Product).where(col(Product.id).in_(ids))
+    return list(session.exec(query).all())
 
 
 def _revenue_goals(session: Session, plan: AccountPlan | None) -> dict[str, int]:
