@@ -43,6 +43,10 @@ def login(
     password: str,
     client_ip: str,
 ) -> dict[str, Any]:
+    if "\x00" in username or "\x00" in password or len(username) > 200:
+        raise UnauthorizedError(
+            "Gebruikersnaam of wachtwoord klopt niet.", code="invalid_credentials"
+        )
     key = login_key(username, client_ip)
     now = utcnow()
     window_start = now - timedelta(seconds=settings.login_window_seconds)

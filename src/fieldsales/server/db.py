@@ -47,6 +47,9 @@ def make_engine(url: str, *, pool_size: int = 10) -> Engine:
         pool_size=pool_size,
         max_overflow=pool_size,
         pool_pre_ping=True,
+        # psycopg prepares statements it sees often; a generic plan made while a tenant's table
+        # was nearly empty would then be kept for good (a sequential scan per pushed batch).
+        connect_args={"options": "-c plan_cache_mode=force_custom_plan"},
     )
 
 

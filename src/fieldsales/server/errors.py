@@ -16,6 +16,7 @@ import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError as PydanticValidationError
+from sqlalchemy.exc import DataError as DBAPIDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
@@ -170,6 +171,15 @@ def install_error_handlers(app: FastAPI) -> None:
         if not isinstance(exc, (NotAllowed, InvalidTransition)):
             status = 422
         return envelope(status, exc.code, exc.message)
+
+    @app.exception_handler(DBAPIDataError)
+    async def _data_error(_request: Request, exc: DBAPIDataError) -> Response:
+        # A value the database cannot store (a NUL character, a number out of range) that
+        # slipped past validation: the request is at fault, not the server.
+        log.warning("database refused a value: %s", exc.orig)
+        return envelope(
+            422, "invalid_value", "Het verzoek bevat een waarde die niet kan worden opgeslagen."
+        )
 
     @app.exception_handler(Exception)
     async def _unexpected(_request: Request, exc: Exception) -> Response:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+import orjson
 from sqlalchemy import Connection, and_, bindparam, insert, select, update
 
 from fieldsales.records import COLLECTIONS, Scope
@@ -99,7 +100,7 @@ def flush(conn: Connection, tenant_id: str, rows: Iterable[StoredRecord]) -> Non
         row.is_new = False
         row.dirty = False
     if inserts:
-        conn.execute(insert(records), inserts)
+        bulk_insert(conn, inserts)
     if updates:
         conn.execute(
             update(records)
@@ -124,6 +125,69 @@ def flush(conn: Connection, tenant_id: str, rows: Iterable[StoredRecord]) -> Non
                 for v in updates
             ],
         )
+
+
+_COPY_COLUMNS = (
+    "tenant_id",
+    "id",
+    "collection",
+    "version",
+    "deleted",
+    "owner_id",
+    "customer_id",
+    "data",
+    "field_versions",
+    "updated_at",
+)
+
+
+def bulk_insert(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """Insert many ``records`` rows: COPY on PostgreSQL (an order of magnitude faster than
+    executemany for a first upload of tens of thousands of records), executemany elsewhere."""
+    if conn.dialect.name != "postgresql":
+        conn.execute(insert(records), rows)
+        return
+    dbapi = conn.connection.dbapi_connection
+    assert dbapi is not None
+    statement = f"COPY records ({', '.join(_COPY_COLUMNS)}) FROM STDIN"
+    dumps = orjson.dumps
+    lines: list[str] = []
+    for row in rows:
+        updated_at = row["updated_at"]
+        lines.append(
+            "\t".join(
+                (
+                    _copy_text(row["tenant_id"]),
+                    _copy_text(row["id"]),
+                    _copy_text(row["collection"]),
+                    str(int(row["version"])),
+                    "t" if row["deleted"] else "f",
+                    _copy_text(row["owner_id"]),
+                    _copy_text(row["customer_id"]),
+                    # JSON never holds raw tabs or newlines, only backslash escapes to double.
+                    dumps(row["data"]).decode().replace("\\", "\\\\"),
+                    dumps(row["field_versions"]).decode(),
+                    updated_at.isoformat(),
+                )
+            )
+        )
+    payload = ("\n".join(lines) + "\n").encode()
+    with dbapi.cursor() as cursor, cursor.copy(statement) as copy:
+        copy.write(payload)
+
+
+def _copy_text(value: str | None) -> str:
+    """A value in PostgreSQL's COPY text format."""
+    if value is None:
+        return "\\N"
+    if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+        return (
+            value.replace("\\", "\\\\")
+            .replace("\t", "\\t")
+            .replace("\n", "\\n")
+            .replace("\r", "\\r")
+        )
+    return value
 
 
 def _values(tenant_id: str, row: StoredRecord, now: datetime) -> dict[str, Any]:

@@ -10,12 +10,12 @@ from collections.abc import Iterable, Mapping
 from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
-from sqlalchemy import Connection, Engine, insert, select
+from sqlalchemy import Connection, Engine, select
 
 from fieldsales.records import SyncedRecord
 from fieldsales.server.db import write_transaction
 from fieldsales.server.models import records, utcnow
-from fieldsales.server.recordstore import CHUNK, CREATED, scope_columns
+from fieldsales.server.recordstore import CHUNK, CREATED, bulk_insert, scope_columns
 from fieldsales.server.validation import check_field_names, record_class, validate_data
 from fieldsales.server.versioning import VersionClock
 
@@ -105,9 +105,9 @@ def load_records(
                 }
             )
             if len(batch) >= batch_size:
-                conn.execute(insert(records), batch)
+                bulk_insert(conn, batch)
                 batch = []
         if batch:
-            conn.execute(insert(records), batch)
+            bulk_insert(conn, batch)
         clock.close()
         return (first, clock.last)

@@ -276,9 +276,9 @@ class _PushContext:
         data: dict[str, Any],
         mutation: Mutation,
     ) -> None:
-        protected = PROTECTED_FIELDS.get(collection, frozenset())
-        defaults = validate_defaults(collection, data)
-        for name in protected & mutation.fields.keys():
+        protected = PROTECTED_FIELDS.get(collection, frozenset()) & mutation.fields.keys()
+        defaults = validate_defaults(collection, data) if protected else {}
+        for name in protected:
             current = row.data.get(name) if row is not None else defaults.get(name)
             if data[name] != current:
                 raise Rejection(

@@ -10,8 +10,9 @@ one postcode are stored alike.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import datetime
 from functools import cache
-from typing import Any
+from typing import Any, get_args
 
 from pydantic import BaseModel, ConfigDict, create_model
 from pydantic import ValidationError as PydanticValidationError
@@ -75,6 +76,8 @@ def data_model(collection: str) -> type[BaseModel]:
 def check_field_names(collection: str, fields: Mapping[str, Any]) -> None:
     allowed = data_fields(collection)
     for name in fields:
+        if _has_nul(name):
+            raise Rejection("unknown_field", "Een veldnaam bevat een ongeldig teken.")
         if name in SyncedRecord.SYSTEM_FIELDS:
             raise Rejection(
                 "system_field",
@@ -93,6 +96,11 @@ def validate_data(collection: str, data: Mapping[str, Any]) -> dict[str, Any]:
     """The complete, canonical record data as wire values, or a ``Rejection`` saying why not."""
     model = data_model(collection)
     data = dict(data)
+    for name, value in data.items():
+        if _has_nul(value):
+            raise Rejection(
+                "invalid", f"Het veld '{name}' bevat een ongeldig teken.", {"field": name}
+            )
     for name, normalize in NORMALIZERS.items():
         value = data.get(name)
         if isinstance(value, str) and value.strip():
@@ -106,7 +114,31 @@ def validate_data(collection: str, data: Mapping[str, Any]) -> dict[str, Any]:
         details = validation_details(exc.errors())
         fields = ", ".join(sorted({d["loc"][0] for d in details if d["loc"]})) or "?"
         raise Rejection("invalid", f"Ongeldige waarde voor: {fields}.", details) from exc
-    return {name: to_wire_value(getattr(parsed, name)) for name in model.model_fields}
+    result: dict[str, Any] = parsed.model_dump(mode="json")
+    for name in datetime_fields(collection):
+        # pydantic writes "Z" and drops zero microseconds; keep the records' own wire format.
+        result[name] = to_wire_value(getattr(parsed, name))
+    return result
+
+
+@cache
+def datetime_fields(collection: str) -> tuple[str, ...]:
+    return tuple(
+        name
+        for name, info in data_model(collection).model_fields.items()
+        if info.annotation is datetime or datetime in get_args(info.annotation)
+    )
+
+
+def _has_nul(value: Any) -> bool:
+    """NUL characters cannot be stored in PostgreSQL text (and never belong in a record)."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
 
 
 def _normalized(normalize: Callable[[str], str], name: str, value: str) -> str:

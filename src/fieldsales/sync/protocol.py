@@ -23,7 +23,7 @@ SCHEMA_VERSION = 1
 MIN_SCHEMA_VERSION = 1
 
 ClientId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._:-]+$")]
-RecordId = Annotated[str, Field(min_length=1, max_length=36)]
+RecordId = Annotated[str, Field(min_length=1, max_length=36, pattern=r"^[A-Za-z0-9._:-]+$")]
 
 
 class _Wire(BaseModel):
@@ -46,7 +46,7 @@ class Mutation(_Wire):
     """
 
     mid: int = Field(ge=1, le=2**62)
-    collection: str = Field(min_length=1, max_length=40)
+    collection: str = Field(min_length=1, max_length=40, pattern=r"^[a-z_]+$")
     op: MutationOp
     id: RecordId
     base_version: int | None = Field(default=None, ge=0, le=2**62)

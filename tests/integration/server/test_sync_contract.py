@@ -355,3 +355,17 @@ def test_several_offline_edits_of_one_record_are_not_a_conflict_with_itself(worl
     versions = [r["version"] for r in body["results"]]
     assert versions == sorted(set(versions))
     assert alice.pull_all()[customer_id]["data"]["city"] == "Gouda"
+
+
+def test_nul_characters_are_refused_not_crashing_the_database(world: World) -> None:
+    alice = world.alice
+    result = alice.push_one("customers", new_id(), customer_fields(alice.id, city="Ede\x00"))
+    assert (result["status"], result["code"]) == ("rejected", "invalid")
+    bad_id = alice.push(alice.mutation("customers", "abc\x00", {}), expect=422)
+    assert bad_id["error"]["code"] == "validation_failed"
+    login = world.backend.client.post(
+        "/auth/token", data={"username": "x\x00y", "password": "whatever"}
+    )
+    assert login.status_code == 401
+    admin = world.backend.client.post("/admin/users/a%00b/deactivate", headers=world.ada.headers)
+    assert admin.status_code in (404, 422)
