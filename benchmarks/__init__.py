@@ -1,0 +1,1 @@
+"""Benchmarks on realistic volumes (``make bench``); results go to ``benchmarks/results/``."""
