@@ -105,9 +105,15 @@ class FletHarness:
         return self
 
     async def settle(self, turns: int = 10) -> None:
-        """Let scheduled updates and method-call answers run."""
+        """Let scheduled updates and method-call answers run; then, like the Flutter client
+        after its closing animation, report closed dialogs dismissed."""
         for _ in range(turns):
             await asyncio.sleep(0)
+        for dialog in list(self.page._dialogs.controls):
+            if not dialog.open and dialog.on_dismiss is not None:
+                await self.session.dispatch_event(dialog._i, "dismiss", None)
+                for _ in range(turns):
+                    await asyncio.sleep(0)
 
     # ---- finders ---------------------------------------------------------------------------
     def all_controls(self) -> list[BaseControl]:
@@ -205,7 +211,11 @@ class FletHarness:
 
 
 def _key(control: BaseControl) -> Any:
+    """The control's Flet ``key``, else its ``data`` when that is a string: the app keeps the
+    identity of controls it rebuilds in ``data`` (see ``fieldsales.ui.widgets``)."""
     key = getattr(control, "key", None)
+    if key is None and isinstance(getattr(control, "data", None), str):
+        return control.data
     return getattr(key, "value", key)
 
 

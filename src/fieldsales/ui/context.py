@@ -54,6 +54,8 @@ class AppContext:
         self.shell: Shell | None = None
         # Services register with the page they are created on; make them once, up front.
         self.launcher = ft.UrlLauncher()
+        # Flet runs its deferred-update scheduler only for declarative apps; ``show`` needs it.
+        page.session.start_updates_scheduler()
 
     def now(self) -> datetime:
         return self.clock()
@@ -90,7 +92,8 @@ class AppContext:
 
         ``show_dialog`` updates only the dialog layer and so marks the handler as "updated",
         which switches off Flet's auto-update at its end: every other change the handler makes
-        would then never reach the screen. A scheduled page update after the handler sends them.
+        would then never reach the screen. A scheduled page update, which Flet's scheduler runs
+        once the handler has returned, sends them.
         """
         self.page.show_dialog(dialog)
         self.page.schedule_update()

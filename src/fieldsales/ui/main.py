@@ -164,7 +164,7 @@ def start(page: ft.Page, store: Store, *, username: str | None) -> None:
 
 def _message(page: ft.Page, title: str, hint: str) -> None:
     page.controls.clear()
-    page.add(empty_state(ft.Icons.INFO_OUTLINE, title, hint, key="start-message"))
+    page.add(empty_state(ft.Icons.INFO_OUTLINE, title, hint, ident="start-message"))
 
 
 _env_main: list[Callable[[ft.Page], None]] = []

@@ -1,4 +1,10 @@
-"""Small building blocks the screens share, so spacing, type and empty states look the same."""
+"""Small building blocks the screens share, so spacing, type and empty states look the same.
+
+A note on identifying controls: Flet's ``key`` is for long-lived controls only. When a list is
+rebuilt and a new control carries the key of the one it replaces, Flet diffs the two as a pair,
+keeps the old object and freezes the new one. Rebuilt controls (rows, cards, their buttons)
+carry their identity in ``data`` (``ident=`` here) instead, which never reaches the client.
+"""
 
 from __future__ import annotations
 
@@ -32,7 +38,7 @@ def empty_state(
     *,
     action: str | None = None,
     on_action: Callable[[], Any] | None = None,
-    key: str | None = None,
+    ident: str | None = None,
 ) -> ft.Container:
     """What an empty screen shows: what is (not) here, and what to do next."""
     controls: list[ft.Control] = [
@@ -51,12 +57,12 @@ def empty_state(
         ),
         padding=ft.Padding.all(24),
         alignment=ft.Alignment.CENTER,
-        key=key,
+        data=ident,
     )
 
 
 def link_button(
-    icon: ft.IconData, tooltip: str, on_click: Callable[[], Any], *, key: str | None = None
+    icon: ft.IconData, tooltip: str, on_click: Callable[[], Any], *, ident: str | None = None
 ) -> ft.IconButton:
     """An icon action with the sentence a screen reader reads; 48 px touch target.
 
@@ -68,7 +74,7 @@ def link_button(
         icon=ft.Icon(icon, semantics_label=tooltip),
         tooltip=tooltip,
         on_click=on_click,
-        key=key,
+        data=ident,
         width=TOUCH_TARGET,
         height=TOUCH_TARGET,
     )
@@ -79,14 +85,15 @@ def score_button(
 ) -> ft.Control:
     """One of the five big satisfaction buttons: the number, and its meaning for screen readers."""
     cls = ft.FilledButton if selected else ft.FilledTonalButton
+    label = f"Score {score}: {meaning}"
     return cls(
-        str(score),
-        tooltip=f"Score {score}: {meaning}",
+        # The text's semantics label names the button for screen readers (and browser tests).
+        ft.Text(str(score), semantics_label=label, size=24, weight=ft.FontWeight.BOLD),
+        tooltip=label,
         on_click=lambda: on_click(score),
         width=BIG_TARGET,
         height=BIG_TARGET,
-        key=f"score-{score}",
-        style=ft.ButtonStyle(text_style=ft.TextStyle(size=24, weight=ft.FontWeight.BOLD)),
+        data=f"score-{score}",
     )
 
 

@@ -89,7 +89,7 @@ class CustomerFileView:
                 ft.Icons.DIRECTIONS_CAR,
                 f"Route naar {c.name}",
                 partial(self._navigate, address or c.name, c.latitude, c.longitude),
-                key="file-route",
+                ident="file-route",
             )
         ]
         if c.phone:
@@ -98,12 +98,12 @@ class CustomerFileView:
                     ft.Icons.PHONE,
                     f"Bel {c.name}",
                     partial(self._call, c.phone, c.name),
-                    key="file-call",
+                    ident="file-call",
                 )
             )
         return ft.Column(
             [
-                ft.Text(c.name, theme_style=ft.TextThemeStyle.HEADLINE_SMALL, key="file-name"),
+                ft.Text(c.name, theme_style=ft.TextThemeStyle.HEADLINE_SMALL, data="file-name"),
                 ft.Text(" · ".join(facts), theme_style=ft.TextThemeStyle.BODY_MEDIUM),
                 ft.Row(
                     [
@@ -160,7 +160,7 @@ class CustomerFileView:
             ft.Icons.EDIT_NOTE,
             tooltip=f"Bezoekverslag {fmt.short_date(visit.planned_start)}",
             on_click=lambda: on_report(visit),
-            key=f"file-report-{visit.id}",
+            data=f"file-report-{visit.id}",
         )
 
     def _last_visits(self, file: browse.CustomerFile) -> ft.Control:

@@ -115,7 +115,7 @@ class CustomersScreen(Screen):
                     title=ft.Text("Meer tonen"),
                     leading=ft.Icon(ft.Icons.EXPAND_MORE),
                     on_click=self._more,
-                    key="customer-more",
+                    data="customer-more",
                 )
             )
         if customers:
@@ -136,14 +136,14 @@ class CustomersScreen(Screen):
                 f"Geen klant gevonden voor '{self.query.strip()}'",
                 "Zoek op een deel van de naam, de plaats, de postcode, het klantnummer of de "
                 "naam van een contactpersoon.",
-                key="customers-empty",
+                ident="customers-empty",
             )
         return empty_state(
             ft.Icons.PEOPLE_OUTLINE,
             "Nog geen klanten op dit apparaat",
             "Synchroniseer om uw portefeuille op te halen; nieuwe prospects legt u vast in de "
             "bellijst.",
-            key="customers-empty",
+            ident="customers-empty",
         )
 
     def _row(self, customer: Customer) -> ft.Control:
@@ -165,7 +165,7 @@ class CustomersScreen(Screen):
             selected=customer.id == self.selected_id,
             on_click=lambda _, cid=customer.id: self.open_customer(cid),
             tooltip=f"Dossier {customer.name}",
-            key=f"customer-{customer.id}",
+            data=f"customer-{customer.id}",
         )
 
     def open_customer(self, customer_id: str) -> None:

@@ -99,7 +99,7 @@ class DayScreen(Screen):
                     "bellijst voor een afspraak.",
                     action="Naar klanten",
                     on_action=self._to_customers,
-                    key="day-empty",
+                    ident="day-empty",
                 )
             ]
         else:
@@ -130,7 +130,7 @@ class DayScreen(Screen):
                 ft.Icons.DIRECTIONS_CAR,
                 f"Route naar {customer.name}",
                 partial(self._navigate, item),
-                key=f"route-{visit.id}",
+                ident=f"route-{visit.id}",
             ),
         ]
         if phone:
@@ -139,7 +139,7 @@ class DayScreen(Screen):
                     ft.Icons.PHONE,
                     f"Bel {who or customer.name}",
                     partial(self._call, phone, who or customer.name),
-                    key=f"call-{visit.id}",
+                    ident=f"call-{visit.id}",
                 )
             )
         actions.append(
@@ -149,7 +149,7 @@ class DayScreen(Screen):
                 tooltip=f"Voorbereiding bezoek {customer.name}",
                 on_click=lambda: self._prepare(item),
                 height=48,
-                key=f"prepare-{visit.id}",
+                data=f"prepare-{visit.id}",
             )
         )
         actions.append(
@@ -159,10 +159,10 @@ class DayScreen(Screen):
                 tooltip=f"Bezoekverslag {customer.name}",
                 on_click=lambda: self._report(item),
                 height=48,
-                key=f"report-{visit.id}",
+                data=f"report-{visit.id}",
             )
         )
-        return ft.Card(
+        card = ft.Card(
             ft.Column(
                 [
                     ft.ListTile(
@@ -176,8 +176,11 @@ class DayScreen(Screen):
                 ],
                 spacing=0,
             ),
-            key=f"visit-{visit.id}",
-            data=visit.id,
+            data=f"visit-{visit.id}",
+        )
+        # One name for the whole card, so a screen reader announces which visit this is first.
+        return ft.Semantics(
+            content=card, label=f"Bezoek {time_text} {customer.name}", container=True
         )
 
     # --- actions -------------------------------------------------------------------------------

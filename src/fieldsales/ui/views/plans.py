@@ -44,7 +44,7 @@ class PlansScreen(Screen):
                     "klanten: open de klant en leg doelen en acties vast.",
                     action="Naar klanten",
                     on_action=self._to_customers,
-                    key="plans-empty",
+                    ident="plans-empty",
                 )
             ]
             return
@@ -62,7 +62,7 @@ class PlansScreen(Screen):
             subtitle=ft.Text(subtitle),
             is_three_line=plan.status is PlanStatus.REJECTED and bool(plan.manager_comment),
             on_click=lambda _, cid=row.customer.id: self._open(cid),
-            key=f"plan-{plan.id}",
+            data=f"plan-{plan.id}",
         )
 
     def _open(self, customer_id: str) -> None:

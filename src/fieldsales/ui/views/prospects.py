@@ -61,7 +61,7 @@ class ProspectsScreen(Screen):
                     "Geen prospects om te bellen",
                     "Leg een nieuwe prospect vast met de knop rechtsonder; prospects met een "
                     "afspraak of zonder interesse staan niet meer op de lijst.",
-                    key="prospects-empty",
+                    ident="prospects-empty",
                 )
             ]
             return
@@ -79,14 +79,14 @@ class ProspectsScreen(Screen):
                 ft.Icons.EDIT_CALENDAR,
                 f"Gesprek met {c.name} vastleggen",
                 partial(self.open_outcome, entry),
-                key=f"log-call-{c.id}",
+                ident=f"log-call-{c.id}",
             )
         )
         return ft.ListTile(
             title=ft.Text(c.name),
             subtitle=ft.Text(describe(entry, self.ctx.today())),
             trailing=ft.Row(trailing, tight=True, spacing=0),
-            key=f"prospect-{c.id}",
+            data=f"prospect-{c.id}",
         )
 
     async def _dial(self, phone: str, name: str) -> None:

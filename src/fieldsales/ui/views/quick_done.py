@@ -68,7 +68,8 @@ class QuickDoneDialog:
                 ft.TextButton("Annuleren", on_click=self.close, height=48, key="done-cancel"),
             ],
             semantics_label="Bezoek afgerond",
-            key="quick-done",
+            # No key: a dialog opened again before Flutter reported the last one dismissed would
+            # match it by key, and Flet then freezes the new one (no more changes possible).
         )
         self._render_choices()
 
@@ -90,7 +91,7 @@ class QuickDoneDialog:
                 selected=item.visit.id == self.selected.visit.id,
                 on_click=lambda _, it=item: self._choose(it),
                 min_height=BIG_TARGET,
-                key=f"choose-{item.visit.id}",
+                data=f"choose-{item.visit.id}",
             )
             for item in self.open_visits
         ]

@@ -41,6 +41,7 @@ class VisitReportScreen(Screen):
         self.satisfaction: int | None = None
         self.products: list[str] = []  # product ids, in the order they were added
         self.follow_ups: list[FollowUpRow] = []
+        self._follow_up_serial = 0  # keys are never reused: Flet freezes a reused key's control
         self._loaded = False
         today = ctx.today()
         self._first, self._last = today - timedelta(days=365), today + timedelta(days=3 * 365)
@@ -178,7 +179,7 @@ class VisitReportScreen(Screen):
                 label=self._product_name(pid),
                 on_delete=lambda _, pid=pid: self._remove_product(pid),
                 delete_icon_tooltip=f"{self._product_name(pid)} weghalen",
-                key=f"product-{pid}",
+                data=f"product-{pid}",
             )
             for pid in self.products
         ]
@@ -196,7 +197,8 @@ class VisitReportScreen(Screen):
 
     # --- follow-ups ----------------------------------------------------------------------------
     def add_follow_up(self) -> FollowUpRow:
-        n = len(self.follow_ups)
+        n = self._follow_up_serial
+        self._follow_up_serial += 1
         description = ft.TextField(
             label="Vervolgactie", key=f"follow-up-{n}-text", expand=True, multiline=True
         )

@@ -1,0 +1,106 @@
+"""Browser end-to-end fixtures: the app as an offline web server, Chromium through Playwright.
+
+The app runs in its own process group (``flet`` may start children) with
+``FLET_FORCE_WEB_SERVER=1 FLET_WEB_NO_CDN=1`` and no ``DISPLAY``; Playwright drives Debian's
+Chromium (``/usr/bin/chromium``, or ``$CHROMIUM``). Flutter draws on a canvas: its semantics
+tree is switched on first, then controls are found by the labels a screen reader reads.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROME_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def app_server(tmp_path: Path) -> Iterator[Callable[..., str]]:
+    """``start(data_dir, user)`` runs ``fieldsales app --web`` and returns its URL."""
+    procs: list[subprocess.Popen[bytes]] = []
+
+    def start(data_dir: Path, user: str) -> str:
+        port = free_port()
+        env = {**os.environ, "FLET_FORCE_WEB_SERVER": "1", "FLET_WEB_NO_CDN": "1"}
+        env.pop("DISPLAY", None)
+        log = (tmp_path / "app.log").open("wb")
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "fieldsales.cli.app",
+                "app",
+                "--web",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--data-dir",
+                str(data_dir),
+                "--user",
+                user,
+            ],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        procs.append(proc)
+        url = f"http://127.0.0.1:{port}/"
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(url, timeout=1).read()
+                return url
+            except OSError:
+                if proc.poll() is not None:
+                    raise RuntimeError((tmp_path / "app.log").read_text()) from None
+                time.sleep(0.1)
+        raise TimeoutError(url)
+
+    yield start
+    for proc in procs:
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            continue
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(5)
+
+
+@pytest.fixture
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROME_ARGS)
+        yield b
+        b.close()
