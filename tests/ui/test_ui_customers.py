@@ -30,7 +30,12 @@ async def customers_screen(
 
 def listed(h: FletHarness) -> list[str]:
     rows = h.get(key="customer-list").controls
-    return [r.title.value for r in rows if isinstance(r, ft.ListTile) and r.data != "customer-more"]
+    names = []
+    for row in rows:
+        if isinstance(row, ft.ListTile) and row.data != "customer-more":
+            assert isinstance(row.title, ft.Text)
+            names.append(str(row.title.value))
+    return names
 
 
 async def test_search_answers_while_typing(store: Store, actor: Actor, day: Day) -> None:

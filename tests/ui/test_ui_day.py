@@ -34,7 +34,7 @@ def card_names(h: FletHarness) -> list[str]:
     names = []
     for card in h.find(type_=ft.Card):
         assert isinstance(card.parent, ft.Semantics)
-        assert card.parent.label.startswith("Bezoek ")
+        assert str(card.parent.label).startswith("Bezoek ")
         tile = card.content.controls[0]
         names.append(tile.title.value)
     return names
