@@ -147,8 +147,10 @@ def bulk_insert(conn: Connection, rows: list[dict[str, Any]]) -> None:
     if conn.dialect.name != "postgresql":
         conn.execute(insert(records), rows)
         return
+    import psycopg  # only PostgreSQL gets here
+
     dbapi = conn.connection.dbapi_connection
-    assert dbapi is not None
+    assert isinstance(dbapi, psycopg.Connection)
     statement = f"COPY records ({', '.join(_COPY_COLUMNS)}) FROM STDIN"
     dumps = orjson.dumps
     lines: list[str] = []
