@@ -81,7 +81,12 @@ def link_button(
 
 
 def score_button(
-    score: int, meaning: str, on_click: Callable[[int], Any], *, selected: bool = False
+    score: int,
+    meaning: str,
+    on_click: Callable[[int], Any],
+    *,
+    selected: bool = False,
+    size: int = BIG_TARGET,
 ) -> ft.Control:
     """One of the five big satisfaction buttons: the number, and its meaning for screen readers."""
     cls = ft.FilledButton if selected else ft.FilledTonalButton
@@ -91,8 +96,8 @@ def score_button(
         ft.Text(str(score), semantics_label=label, size=24, weight=ft.FontWeight.BOLD),
         tooltip=label,
         on_click=lambda: on_click(score),
-        width=BIG_TARGET,
-        height=BIG_TARGET,
+        width=size,
+        height=size,
         data=f"score-{score}",
     )
 

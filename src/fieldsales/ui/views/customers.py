@@ -52,6 +52,7 @@ class CustomersScreen(Screen):
             ],
             expand=True,
             spacing=8,
+            horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
         )
         self.detail_pane = ft.Container(
             expand=True,

@@ -47,15 +47,14 @@ class QuickDoneDialog:
                         theme_style=ft.TextThemeStyle.TITLE_SMALL,
                     ),
                     ft.Row(
-                        [score_button(s, SATISFACTION[s], self.save) for s in range(1, 6)],
-                        spacing=8,
-                        wrap=True,
+                        [score_button(s, SATISFACTION[s], self.save, size=60) for s in range(1, 6)],
+                        spacing=4,
+                        tight=True,
                         alignment=ft.MainAxisAlignment.CENTER,
                     ),
                 ],
                 tight=True,
                 spacing=16,
-                scroll=ft.ScrollMode.AUTO,
             ),
             actions=[
                 ft.TextButton(
@@ -68,6 +67,8 @@ class QuickDoneDialog:
                 ft.TextButton("Annuleren", on_click=self.close, height=48, key="done-cancel"),
             ],
             semantics_label="Bezoek afgerond",
+            # Narrow side margins so the five score buttons fit on one row on a phone.
+            inset_padding=ft.Padding.symmetric(horizontal=12, vertical=24),
             # No key: a dialog opened again before Flutter reported the last one dismissed would
             # match it by key, and Flet then freezes the new one (no more changes possible).
         )
