@@ -3,8 +3,10 @@ appointment or call-back date in the same flow (``services.calls``)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import partial
+from typing import Any
 
 import flet as ft
 
@@ -19,7 +21,7 @@ from fieldsales.ui.theme import BIG_TARGET
 from fieldsales.ui.widgets import DateField, empty_state, link_button
 
 
-def describe(entry: calls.CallListEntry, today_: object) -> str:
+def describe(entry: calls.CallListEntry) -> str:
     """Why this prospect is on the list, in a few words."""
     c = entry.customer
     parts = [p for p in (c.city, c.sector) if p]
@@ -84,7 +86,7 @@ class ProspectsScreen(Screen):
         )
         return ft.ListTile(
             title=ft.Text(c.name),
-            subtitle=ft.Text(describe(entry, self.ctx.today())),
+            subtitle=ft.Text(describe(entry)),
             trailing=ft.Row(trailing, tight=True, spacing=0),
             data=f"prospect-{c.id}",
         )
@@ -104,7 +106,9 @@ class ProspectsScreen(Screen):
 class CallOutcomeDialog:
     """Four big outcome buttons; a call-back asks for a date, an appointment for date and time."""
 
-    def __init__(self, ctx: AppContext, entry: calls.CallListEntry, *, on_saved: object) -> None:
+    def __init__(
+        self, ctx: AppContext, entry: calls.CallListEntry, *, on_saved: Callable[[], Any]
+    ) -> None:
         self.ctx = ctx
         self.entry = entry
         self.on_saved = on_saved
@@ -189,6 +193,7 @@ class CallOutcomeDialog:
                 actor=self.ctx.actor,
                 customer_id=self.entry.customer.id,
                 outcome=outcome,
+                called_at=self.ctx.now(),
                 **kwargs,  # type: ignore[arg-type]
             )
         except USER_ERRORS as exc:
@@ -196,15 +201,14 @@ class CallOutcomeDialog:
             return
         self._close()
         self.ctx.data_changed()
-        if callable(self.on_saved):
-            self.on_saved()
+        self.on_saved()
         self.ctx.toast(f"Gesprek vastgelegd: {CALL_OUTCOME[outcome].lower()}.")
 
 
 class NewProspectDialog:
     """Name, place and phone are enough to start calling; the rest can follow in the file."""
 
-    def __init__(self, ctx: AppContext, *, on_saved: object) -> None:
+    def __init__(self, ctx: AppContext, *, on_saved: Callable[[], Any]) -> None:
         self.ctx = ctx
         self.on_saved = on_saved
         self.name = ft.TextField(label="Bedrijfsnaam", key="prospect-name", autofocus=True)
@@ -251,6 +255,5 @@ class NewProspectDialog:
             return
         self._close()
         self.ctx.data_changed()
-        if callable(self.on_saved):
-            self.on_saved()
+        self.on_saved()
         self.ctx.toast(f"Prospect {self.name.value.strip()} vastgelegd.")
