@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
 import flet as ft
 from flet_harness import FletHarness
-from ui_data import NOW, Day, clock
+from ui_data import NOW, Day, add_catalogue, clock
 
-from fieldsales.domain.enums import VisitStatus
+from fieldsales.domain.enums import ComplaintCategory, VisitStatus
 from fieldsales.domain.plan_workflow import Actor
 from fieldsales.records import Visit
-from fieldsales.services import visits
+from fieldsales.services import complaints, sales, visits
 from fieldsales.store import Store
 from fieldsales.ui.main import build_app
 
@@ -201,3 +202,37 @@ async def test_preparation_sheet_is_one_tap_away_and_marks_the_visit_prepared(
     assert h.get(key="screen-title").value == "Vandaag"
     assert h.has_text("Voorbereid")
     assert h.crashes() == []
+
+
+async def test_preparation_sheet_shows_revenue_complaints_and_what_to_offer(
+    store: Store, actor: Actor, day: Day
+) -> None:
+    products = add_catalogue(store)
+    customer = day.customers[0]
+    sales.create_order(
+        store,
+        actor=actor,
+        customer_id=customer.id,
+        lines=[sales.LineRequest(product_id=products[0].id, quantity=Decimal(10))],
+        order_date=date(2026, 3, 2),
+    )
+    for reported in (date(2026, 10, 1), date(2026, 11, 2)):
+        complaints.record_complaint(
+            store,
+            actor=actor,
+            customer_id=customer.id,
+            category=ComplaintCategory.DELIVERY,
+            description="Levering te laat",
+            reported_on=reported,
+        )
+    h = await launch(store, actor)
+    await h.click(h.get(key=f"prepare-{day.visits[0].id}"))
+    assert h.crashes() == []
+    assert h.get(key="prep-revenue").value == (
+        "€ 249,50 dit jaar · € 0,00 vorig jaar"  # 10 × € 24,95 excl. btw
+    )
+    assert h.has_text("Koffie")  # the product group's own line
+    assert h.has_text("Levering · 02-11-2026")
+    texts = "\n".join(h.texts())
+    assert "Terugkerende klacht bij deze klant (levering): 2×" in texts
+    assert "Geen suggesties voor deze klant." in texts  # no peers, nothing new in the catalogue

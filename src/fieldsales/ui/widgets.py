@@ -8,7 +8,7 @@ carry their identity in ``data`` (``ident=`` here) instead, which never reaches 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, time
 from typing import Any
 
@@ -23,9 +23,9 @@ def heading(text: str, *, key: str | None = None) -> ft.Text:
     return ft.Text(text, theme_style=ft.TextThemeStyle.TITLE_MEDIUM, key=key)
 
 
-def section(title: str, controls: list[ft.Control], *, empty: str) -> ft.Column:
+def section(title: str, controls: Sequence[ft.Control], *, empty: str) -> ft.Column:
     """A titled block of a file; ``empty`` says so when there is nothing in it."""
-    body: list[ft.Control] = controls or [
+    body: list[ft.Control] = list(controls) or [
         ft.Text(empty, theme_style=ft.TextThemeStyle.BODY_MEDIUM, italic=True)
     ]
     return ft.Column([heading(title), *body], spacing=4)
