@@ -17,6 +17,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError as PydanticValidationError
 from sqlalchemy.exc import DataError as DBAPIDataError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
@@ -179,6 +180,23 @@ def install_error_handlers(app: FastAPI) -> None:
         log.warning("database refused a value: %s", exc.orig)
         return envelope(
             422, "invalid_value", "Het verzoek bevat een waarde die niet kan worden opgeslagen."
+        )
+
+    @app.exception_handler(IntegrityError)
+    async def _integrity_error(_request: Request, exc: IntegrityError) -> Response:
+        # Two requests raced to create the same thing (a username, say); the loser may retry.
+        log.warning("integrity error: %s", exc.orig)
+        return envelope(409, ConflictError.code, ConflictError.message)
+
+    @app.exception_handler(OperationalError)
+    async def _database_down(_request: Request, exc: OperationalError) -> Response:
+        log.error("database unavailable: %s", exc.orig)
+        return envelope(
+            503,
+            "database_unavailable",
+            "De server kan de database nu niet bereiken. Probeer het zo opnieuw.",
+            None,
+            {"Retry-After": "5"},
         )
 
     @app.exception_handler(Exception)
