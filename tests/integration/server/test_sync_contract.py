@@ -369,3 +369,21 @@ def test_nul_characters_are_refused_not_crashing_the_database(world: World) -> N
     assert login.status_code == 401
     admin = world.backend.client.post("/admin/users/a%00b/deactivate", headers=world.ada.headers)
     assert admin.status_code in (404, 422)
+
+
+def test_load_records_seeds_versioned_records_devices_pull(world: World) -> None:
+    from fieldsales.records import Contact, Customer
+    from fieldsales.server.seeding import load_records
+
+    customer = Customer(owner_id=world.alice.id, name="Seed BV", postcode="1234ab")
+    contact = Contact(customer_id=customer.id, last_name="Zaad")
+    first, last = load_records(world.engine, world.tenant_id, [customer, contact])
+    assert last == first + 1
+    seen = world.alice.pull(first - 1)["records"]
+    assert [(r["id"], r["version"]) for r in seen] == [(customer.id, first), (contact.id, last)]
+    assert seen[0]["data"]["postcode"] == "1234 AB"
+    assert world.bob.pull(first - 1)["records"] == []  # scoped like pushed records
+    edit = world.alice.push_one(
+        "contacts", contact.id, {"job_title": "Eigenaar"}, base_version=last
+    )
+    assert edit["status"] == "applied"
