@@ -25,6 +25,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     purge = sub.add_parser("purge-tombstones", help="delete old tombstones of every tenant")
     purge.add_argument("--keep", type=int, default=100_000, help="versions of tombstones to keep")
+    tokens = sub.add_parser("purge-tokens", help="delete tokens expired or revoked long ago")
+    tokens.add_argument("--days", type=int, default=7)
     _serve_arguments(parser)
     return parser
 
@@ -71,6 +73,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         migrate.upgrade(engine)
         purged = purge_tombstones(engine, keep_versions=args.keep)
         print(f"purged {purged} tombstones")
+        return 0
+    if command == "purge-tokens":
+        from fieldsales.server.maintenance import purge_expired_tokens
+
+        migrate.upgrade(engine)
+        print(f"purged {purge_expired_tokens(engine, older_than_days=args.days)} tokens")
         return 0
     return serve(settings, args)
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import Engine, delete, select, update
 
 from fieldsales.server.db import write_transaction
-from fieldsales.server.models import records, tenants
+from fieldsales.server.models import auth_tokens, login_failures, records, tenants, utcnow
 
 
 def purge_tombstones(engine: Engine, *, keep_versions: int, tenant_id: str | None = None) -> int:
@@ -43,3 +45,17 @@ def purge_tombstones(engine: Engine, *, keep_versions: int, tenant_id: str | Non
             )
             total += int(result.rowcount or 0)
     return total
+
+
+def purge_expired_tokens(engine: Engine, *, older_than_days: int = 7) -> int:
+    """Forget tokens that expired (or were revoked) more than ``older_than_days`` ago, and old
+    failed-login entries; a reused refresh token older than that is refused as unknown."""
+    cutoff = utcnow() - timedelta(days=older_than_days)
+    with write_transaction(engine) as conn:
+        result = conn.execute(
+            delete(auth_tokens).where(
+                (auth_tokens.c.expires_at < cutoff) | (auth_tokens.c.revoked_at < cutoff)
+            )
+        )
+        conn.execute(delete(login_failures).where(login_failures.c.failed_at < cutoff))
+    return int(result.rowcount or 0)

@@ -14,13 +14,6 @@ from fieldsales.server.security import password_hasher
 from fieldsales.sync.protocol import Me, TokenResponse
 
 
-def login(backend: Backend, username: str, password: str, ip: str | None = None) -> object:
-    headers = {"X-Test": "1"}
-    return backend.client.post(
-        "/auth/token", data={"username": username, "password": password}, headers=headers
-    )
-
-
 def test_login_returns_expiring_bearer_and_refresh_tokens(world: World) -> None:
     response = world.backend.client.post(
         "/auth/token", data={"username": world.alice.username, "password": PASSWORD}
@@ -227,3 +220,25 @@ def test_admins_cannot_touch_other_tenants(world: World, backend: Backend) -> No
     assert response.status_code == 404
     assert world.backend.client.get("/auth/me", headers=other.alice.headers).status_code == 200
     assert other.alice.id not in world.ada.pull_all()
+
+
+def test_purging_old_tokens_keeps_live_ones(world: World) -> None:
+    from fieldsales.server.maintenance import purge_expired_tokens
+
+    with world.engine.begin() as conn:
+        conn.execute(
+            update(auth_tokens)
+            .where(auth_tokens.c.account_id == world.bob.id)
+            .values(expires_at=utcnow() - timedelta(days=30))
+        )
+    assert purge_expired_tokens(world.engine, older_than_days=7) >= 2
+    with world.engine.connect() as conn:
+        left = set(
+            conn.execute(
+                select(auth_tokens.c.account_id).where(
+                    auth_tokens.c.account_id.in_([world.alice.id, world.bob.id])
+                )
+            ).scalars()
+        )
+    assert left == {world.alice.id}
+    assert world.backend.client.get("/auth/me", headers=world.alice.headers).status_code == 200
