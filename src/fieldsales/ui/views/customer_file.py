@@ -21,6 +21,7 @@ from fieldsales.ui.labels import (
     VISIT_STATUS,
 )
 from fieldsales.ui.screen import Screen
+from fieldsales.ui.views.visit_report import VisitReportScreen
 from fieldsales.ui.widgets import empty_state, link_button, section
 
 if TYPE_CHECKING:
@@ -257,7 +258,5 @@ class CustomerFileScreen(Screen):
         self.view.refresh()
 
     def _report(self, visit: Visit) -> None:
-        from fieldsales.ui.views.visit_report import VisitReportScreen
-
         if self.ctx.shell is not None:
             self.ctx.shell.open(VisitReportScreen(self.ctx, visit_id=visit.id))

@@ -17,6 +17,7 @@ from fieldsales.ui import format as fmt
 from fieldsales.ui.context import AppContext
 from fieldsales.ui.screen import Screen, SizeClass
 from fieldsales.ui.views.customer_file import CustomerFileScreen, CustomerFileView
+from fieldsales.ui.views.visit_report import VisitReportScreen
 from fieldsales.ui.widgets import empty_state
 
 if TYPE_CHECKING:
@@ -180,7 +181,5 @@ class CustomersScreen(Screen):
             self.ctx.shell.open(CustomerFileScreen(self.ctx, customer_id=customer_id))
 
     def _report(self, visit: Visit) -> None:
-        from fieldsales.ui.views.visit_report import VisitReportScreen
-
         if self.ctx.shell is not None:
             self.ctx.shell.open(VisitReportScreen(self.ctx, visit_id=visit.id))

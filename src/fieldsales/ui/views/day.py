@@ -17,6 +17,9 @@ from fieldsales.ui import format as fmt
 from fieldsales.ui.context import AppContext
 from fieldsales.ui.labels import SATISFACTION, VISIT_STATUS
 from fieldsales.ui.screen import Screen
+from fieldsales.ui.views.preparation import PreparationScreen
+from fieldsales.ui.views.quick_done import QuickDoneDialog
+from fieldsales.ui.views.visit_report import VisitReportScreen
 from fieldsales.ui.widgets import empty_state, link_button
 
 OPEN_STATUSES = (VisitStatus.PLANNED, VisitStatus.PREPARED)
@@ -198,20 +201,14 @@ class DayScreen(Screen):
         await self.ctx.open_url(fmt.tel_url(phone), what=f"Bellen naar {who}")
 
     def _prepare(self, item: browse.DayVisit) -> None:
-        from fieldsales.ui.views.preparation import PreparationScreen
-
         if self.ctx.shell is not None:
             self.ctx.shell.open(PreparationScreen(self.ctx, visit_id=item.visit.id))
 
     def _report(self, item: browse.DayVisit) -> None:
-        from fieldsales.ui.views.visit_report import VisitReportScreen
-
         if self.ctx.shell is not None:
             self.ctx.shell.open(VisitReportScreen(self.ctx, visit_id=item.visit.id))
 
     def open_quick_done(self) -> None:
-        from fieldsales.ui.views.quick_done import QuickDoneDialog
-
         self.refresh()
         suggested = suggested_visit(self.visits, self.ctx.now())
         if suggested is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import flet as ft
 
 from fieldsales.services import browse
-from fieldsales.ui.context import AppContext
+from fieldsales.ui.context import USER_ERRORS, AppContext
 from fieldsales.ui.screen import Screen
 from fieldsales.ui.shell import sync_text
 from fieldsales.ui.widgets import heading
@@ -60,13 +60,16 @@ class MoreScreen(Screen):
 
     def refresh(self) -> None:
         actor = self.ctx.actor
-        users = self.ctx.read(lambda store, actor: browse.local_users(store)) or []
+        try:
+            users = browse.local_users(self.ctx.store)
+        except USER_ERRORS:
+            users = []
         me = next((u for u in users if u.id == actor.user_id), None)
         self.user.title = ft.Text(me.full_name if me else actor.user_id)
         self.user.subtitle = ft.Text(_ROLE.get(actor.role.value, actor.role.value))
         try:
             status: browse.SyncStatus | None = browse.sync_status(self.ctx.store)
-        except Exception:
+        except USER_ERRORS:
             status = None
         self.sync.title = ft.Text(sync_text(status))
 
