@@ -34,6 +34,11 @@ def stamp(day: date) -> datetime:
     return local(day, 9, 0)
 
 
+def five_cents(cents: float) -> int:
+    """Wholesale prices end in 0 or 5 cents (12,95 rather than 12,93)."""
+    return max(5, round(cents / 5.0) * 5)
+
+
 def weekday_on_or_before(day: date) -> date:
     """Saturday and Sunday move back to Friday: salespeople visit on working days."""
     return day - timedelta(days=max(0, day.weekday() - 4))

@@ -13,7 +13,8 @@ from __future__ import annotations
 import calendar
 import math
 import random
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -23,6 +24,7 @@ from fieldsales.demo._catalogue import CHRISTMAS_ONLY, GROUP_SEASON, Catalogue, 
 from fieldsales.demo._common import (
     AMSTERDAM,
     NewId,
+    five_cents,
     local,
     make,
     put,
@@ -150,7 +152,7 @@ HORIZON_DAYS = 28  # planned visits reach this far ahead
 YEARLY_PRICE_RISE = 0.035  # list prices rise every 1 January
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class Pick:
     """A product in a customer's buying pattern from ``since`` until ``until``."""
 
@@ -161,7 +163,7 @@ class Pick:
     until: date | None = None
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class Account:
     record: Customer
     sector: Sector
@@ -181,6 +183,7 @@ class Account:
     revenue: dict[tuple[int, int, str], int] = field(default_factory=lambda: defaultdict(int))
     complaint_dates: list[date] = field(default_factory=list)
     first_order: Order | None = None
+    latest_order: date | None = None
 
     @property
     def is_customer(self) -> bool:
@@ -211,7 +214,7 @@ def poisson(rng: random.Random, lam: float) -> int:
         k += 1
 
 
-def quota(rng: random.Random, n: int, weights: dict[str, float]) -> list[str]:
+def quota(rng: random.Random, n: int, weights: Mapping[str, float]) -> list[str]:
     """``n`` labels in proportion to ``weights``, every label at least once when ``n`` allows,
     shuffled: proportions hold exactly at any size, and small demos still show every case."""
     total = sum(weights.values())
@@ -759,8 +762,9 @@ class SalespersonBuilder:
         contact = rng.choice(acc.contacts) if acc.contacts else None
         planned_start: datetime = visit.__dict__["planned_start"]
         prepared_at = None
-        if rng.random() < 0.5:
-            prepared_at = planned_start - timedelta(hours=rng.randint(12, 40))
+        if rng.random() < 0.5:  # opened the preparation sheet the evening before
+            eve = planned_start.astimezone(AMSTERDAM).date() - timedelta(days=1)
+            prepared_at = local(eve, rng.randint(19, 21), rng.randint(0, 59))
         end = planned_start + timedelta(minutes=visit.__dict__["duration_minutes"])
         delay = rng.randint(5, 150) if rng.random() < 0.9 else rng.randint(15 * 60, 20 * 60)
         reported_at = min(end + timedelta(minutes=delay), self.now - timedelta(minutes=5))
@@ -860,9 +864,9 @@ class SalespersonBuilder:
     ) -> FollowUp:
         rng, today = self.rng, self.today
         status = FollowUpStatus.OPEN
-        if done_on is None and not force_open and due < today - timedelta(days=3):
-            if rng.random() < 0.92:
-                done_on = min(today - timedelta(days=1), due + timedelta(days=rng.randint(-3, 4)))
+        overdue = due < today - timedelta(days=3)
+        if done_on is None and not force_open and overdue and rng.random() < 0.97:
+            done_on = min(today - timedelta(days=1), due + timedelta(days=rng.randint(-3, 4)))
         if done_on is not None:
             done_on = max(done_on, created.date())
             status = FollowUpStatus.DONE
@@ -879,7 +883,7 @@ class SalespersonBuilder:
             status=status,
             done_on=done_on,
             created_at=created,
-            updated_at=stamp(done_on) if done_on else created,
+            updated_at=max(created, stamp(done_on)) if done_on else created,
         )
         self.follow_ups.append(follow_up)
         return follow_up
@@ -1032,21 +1036,23 @@ class SalespersonBuilder:
                 self._quote(acc, max(qd, start), allow_accept=True)
 
     def _ensure_quote_statuses(self) -> None:
-        """Every status on screen for each salesperson, even in a small demo."""
-        present = {q.status for q in self.quotes}
+        """Every status on screen for each salesperson, and a realistic handful of open quotes
+        to follow up, even in a small demo."""
+        counts = Counter(q.status for q in self.quotes)
         active = [a for a in self.accounts if a.active and a.since < self.today - timedelta(60)]
         if not active:
             return
-        recent = self.today - timedelta(days=3)
+        today = self.today
         wanted = {
-            QuoteStatus.DRAFT: weekday_on_or_before(recent),
-            QuoteStatus.SENT: weekday_on_or_before(recent),
-            QuoteStatus.ACCEPTED: weekday_on_or_before(self.today - timedelta(days=45)),
-            QuoteStatus.REJECTED: weekday_on_or_before(self.today - timedelta(days=45)),
-            QuoteStatus.EXPIRED: weekday_on_or_before(self.today - timedelta(days=50)),
+            QuoteStatus.DRAFT: (2, 1, 6),  # (at least, from days ago, to days ago)
+            QuoteStatus.SENT: (6, 3, 25),
+            QuoteStatus.ACCEPTED: (1, 40, 60),
+            QuoteStatus.REJECTED: (1, 40, 60),
+            QuoteStatus.EXPIRED: (1, 45, 80),
         }
-        for status, qd in wanted.items():
-            if status not in present:
+        for status, (minimum, lo, hi) in wanted.items():
+            for _ in range(minimum - counts[status]):
+                qd = weekday_on_or_before(today - timedelta(days=self.rng.randint(lo, hi)))
                 self._quote(self.rng.choice(active), qd, status=status)
 
     def _quote(
@@ -1180,7 +1186,7 @@ class SalespersonBuilder:
         cached = self._price_cache.get(key)
         if cached is None:
             factor = (1 - YEARLY_PRICE_RISE) ** max(0, self.today.year - day.year)
-            list_price = _five_cents(info.list_price * factor)
+            list_price = five_cents(info.list_price * factor)
             entries: list[PriceListEntry] = []
             if acc.record.price_list_id is not None:
                 price_list = next(
@@ -1189,7 +1195,7 @@ class SalespersonBuilder:
                 for item in self.cat.tiers[price_list.id].get(info.id, []):
                     entries.append(
                         PriceListEntry(
-                            price_cents=_five_cents(item.price_cents * factor),
+                            price_cents=five_cents(item.price_cents * factor),
                             min_quantity=item.min_quantity,
                             valid_from=price_list.valid_from,
                             valid_until=price_list.valid_until,
@@ -1228,8 +1234,11 @@ class SalespersonBuilder:
         day: date,
         discount: Decimal,
         parent: Quote | Order,
+        unit_price: int | None = None,
     ) -> Any:
-        unit_price = self._price(acc, info, day, quantity)
+        """A quote or order line; amounts by ``domain.pricing.line_amounts``, as the app does."""
+        if unit_price is None:
+            unit_price = self._price(acc, info, day, quantity)
         amounts = line_amounts(
             LineInput(
                 quantity=quantity,
@@ -1308,6 +1317,8 @@ class SalespersonBuilder:
                 acc.revenue[(d.year, d.month, group)] += line.net_cents
             if acc.first_order is None or d < acc.first_order.order_date:
                 acc.first_order = order
+            if acc.latest_order is None or d > acc.latest_order:
+                acc.latest_order = d
 
     def _order_from_quote(
         self, acc: Account, quote: Quote, quote_lines: list[QuoteLine], day: date
@@ -1318,9 +1329,17 @@ class SalespersonBuilder:
         for ql in quote_lines:
             info = self.cat.by_id[ql.product_id]
             line = self._line(
-                OrderLine, order.id, acc, ql.position, info, ql.quantity, day,
-                ql.discount_percent, order,
-            )  # fmt: skip
+                OrderLine,
+                order.id,
+                acc,
+                ql.position,
+                info,
+                ql.quantity,
+                day,
+                ql.discount_percent,
+                order,
+                unit_price=ql.unit_price_cents,  # the quoted price holds
+            )
             lines.append(line)
         self._finish_order(acc, order, lines)
         return order
@@ -1354,22 +1373,30 @@ class SalespersonBuilder:
                 self._regular_order(acc, day, math.sqrt(trend))
         if acc.story == "lost" and acc.last_order is not None:
             # The last order is what "lost" is measured from: make sure it exists.
-            if acc.first_order is None or self._last_order_date(acc) < acc.last_order:
+            if acc.latest_order is None or acc.latest_order < acc.last_order:
                 self._regular_order(acc, weekday_on_or_before(acc.last_order), 0.7)
+        elif acc.latest_order is None or acc.latest_order < self.today - timedelta(days=150):
+            # Small customers order seldom, but a customer still buying does order within half
+            # a year: "no orders for six months" is what lost customers look like.
+            back = timedelta(days=rng.randint(5, 90))
+            day = max(first, weekday_on_or_before(self.today - back))
+            if day <= last:
+                self._regular_order(acc, day, 1.0)
         for day, info in acc.one_offs:
             if first <= day <= last:
                 order = self._new_order(acc, weekday_on_or_before(day), OrderSource.FIELD)
                 line = self._line(
-                    OrderLine, order.id, acc, 1, info, Decimal(1), order.order_date,
-                    Decimal(rng.choice(("0", "5", "10"))), order,
-                )  # fmt: skip
+                    OrderLine,
+                    order.id,
+                    acc,
+                    1,
+                    info,
+                    Decimal(1),
+                    order.order_date,
+                    Decimal(rng.choice(("0", "5", "10"))),
+                    order,
+                )
                 self._finish_order(acc, order, [line])
-
-    def _last_order_date(self, acc: Account) -> date:
-        return max(
-            (o.order_date for o in self.orders if o.customer_id == acc.record.id),
-            default=date.min,
-        )
 
     def _regular_order(self, acc: Account, day: date, trend: float) -> None:
         rng, tier = self.rng, acc.tier
@@ -1393,9 +1420,14 @@ class SalespersonBuilder:
                 chosen.append(pick)
             if len(chosen) == count:
                 break
-        source = rng.choices(
-            (OrderSource.ERP, OrderSource.FIELD, OrderSource.RECEIVED), (55, 27, 18)
-        )[0]
+        roll = rng.random()
+        source = (
+            OrderSource.ERP
+            if roll < 0.55
+            else OrderSource.FIELD
+            if roll < 0.82
+            else OrderSource.RECEIVED
+        )
         order = self._new_order(acc, day, source)
         lines = []
         for position, pick in enumerate(chosen, start=1):
@@ -1404,9 +1436,10 @@ class SalespersonBuilder:
             if source is OrderSource.FIELD and rng.random() < 0.2:
                 discount = Decimal(rng.choice(("2.5", "5")))
             lines.append(
-                self._line(OrderLine, order.id, acc, position, pick.product, quantity, day,
-                           discount, order)
-            )  # fmt: skip
+                self._line(
+                    OrderLine, order.id, acc, position, pick.product, quantity, day, discount, order
+                )
+            )
         self._finish_order(acc, order, lines)
 
     def _draft_orders(self) -> None:
@@ -1418,11 +1451,19 @@ class SalespersonBuilder:
             order = self._new_order(acc, day, OrderSource.FIELD, OrderStatus.DRAFT)
             picks = self.rng.sample(acc.picks, min(3, len(acc.picks)))
             lines = [
-                self._line(OrderLine, order.id, acc, i, p.product,
-                           self._quantity(acc, p.product, day, volume=p.volume), day,
-                           Decimal(0), order)
+                self._line(
+                    OrderLine,
+                    order.id,
+                    acc,
+                    i,
+                    p.product,
+                    self._quantity(acc, p.product, day, volume=p.volume),
+                    day,
+                    Decimal(0),
+                    order,
+                )
                 for i, p in enumerate(picks, start=1)
-            ]  # fmt: skip
+            ]
             self._finish_order(acc, order, lines)
 
     def _number_documents(self) -> None:
@@ -1476,16 +1517,22 @@ class SalespersonBuilder:
         for acc in self.cup_victims:
             for _ in range(rng.choice((1, 1, 2))):
                 day = weekday_on_or_before(today - timedelta(days=rng.randint(3, 150)))
+                # The supplier is still investigating: these stay open until it is solved.
                 self._complaint(
-                    acc, day, ComplaintCategory.QUALITY, product=cups,
+                    acc,
+                    day,
+                    ComplaintCategory.QUALITY,
+                    product=cups,
                     description=rng.choice(STRUCTURAL_COMPLAINTS),
-                )  # fmt: skip
+                    status=rng.choice((ComplaintStatus.OPEN, ComplaintStatus.IN_PROGRESS)),
+                )
         # One customer keeps getting late or incomplete deliveries: the pattern at one customer.
         if self.delivery_account is not None:
             acc = self.delivery_account
             for k in range(5):
                 day = weekday_on_or_before(today - timedelta(days=20 + k * rng.randint(50, 70)))
-                self._complaint(acc, day, ComplaintCategory.DELIVERY)
+                status = ComplaintStatus.IN_PROGRESS if k == 0 else None
+                self._complaint(acc, day, ComplaintCategory.DELIVERY, status=status)
 
     def _plant_patterns(self) -> None:
         """Choose the customers of the structural complaint patterns before the orders exist, so
@@ -1511,6 +1558,7 @@ class SalespersonBuilder:
         *,
         product: ProductInfo | None = None,
         description: str | None = None,
+        status: ComplaintStatus | None = None,
     ) -> None:
         rng, today = self.rng, self.today
         needs_product = {
@@ -1529,7 +1577,9 @@ class SalespersonBuilder:
                 days=rng.randint(2, 5),
             )
         age = (today - day).days
-        if age > 60:
+        if status is not None:
+            pass
+        elif age > 60:
             status = rng.choices((ComplaintStatus.CLOSED, ComplaintStatus.RESOLVED), (70, 30))[0]
         elif age > 14:
             status = rng.choices(list(ComplaintStatus), (10, 30, 40, 20))[0]
@@ -1562,15 +1612,22 @@ class SalespersonBuilder:
         summary = description if len(description) <= 60 else description[:57] + "..."
         if status in (ComplaintStatus.OPEN, ComplaintStatus.IN_PROGRESS):
             self._follow_up(
-                acc, COMPLAINT_FOLLOW_UP.format(summary=summary),
-                day + timedelta(days=rng.randint(2, 10)), complaint_id=complaint.id,
-                created=created, force_open=True,
-            )  # fmt: skip
+                acc,
+                COMPLAINT_FOLLOW_UP.format(summary=summary),
+                day + timedelta(days=rng.randint(2, 10)),
+                complaint_id=complaint.id,
+                created=created,
+                force_open=True,
+            )
         elif rng.random() < 0.5 and resolved_on is not None:
             self._follow_up(
-                acc, COMPLAINT_FOLLOW_UP.format(summary=summary), resolved_on,
-                complaint_id=complaint.id, created=created, done_on=resolved_on,
-            )  # fmt: skip
+                acc,
+                COMPLAINT_FOLLOW_UP.format(summary=summary),
+                resolved_on,
+                complaint_id=complaint.id,
+                created=created,
+                done_on=resolved_on,
+            )
 
     def _finish_visits(self) -> None:
         """Scores drop after complaints; each report names the date of the next visit."""
@@ -1598,13 +1655,24 @@ class SalespersonBuilder:
         rng, today = self.rng, self.today
         this_year = today.year
         patterns_now = {
-            "draft": 12, "submitted": 14, "approved": 32, "rejected": 8, "revising": 6,
-            "resubmitted": 10, "approved_after_rejection": 12, "approved_third": 4,
-        }  # fmt: skip
+            "draft": 12,
+            "submitted": 14,
+            "approved": 32,
+            "rejected": 8,
+            "revising": 6,
+            "resubmitted": 10,
+            "approved_after_rejection": 12,
+            "approved_third": 4,
+        }
         patterns_last = {
-            "approved": 62, "approved_after_rejection": 16, "approved_third": 5, "reopened": 5,
-            "rejected": 4, "submitted": 3, "draft": 5,
-        }  # fmt: skip
+            "approved": 62,
+            "approved_after_rejection": 16,
+            "approved_third": 5,
+            "reopened": 5,
+            "rejected": 4,
+            "submitted": 3,
+            "draft": 5,
+        }
         for year, patterns in ((this_year - 1, patterns_last), (this_year, patterns_now)):
             start_of_year = date(year, 1, 1)
             eligible = [
@@ -1627,11 +1695,16 @@ class SalespersonBuilder:
         window_start = date(year - 1, 11, 15)
         window_end = min(date(year, 3, 31), today - timedelta(days=1))
         steps = {
-            "draft": [], "submitted": ["S"], "approved": ["S", "A"], "rejected": ["S", "R"],
-            "revising": ["S", "R"], "resubmitted": ["S", "R", "S"],
+            "draft": [],
+            "submitted": ["S"],
+            "approved": ["S", "A"],
+            "rejected": ["S", "R"],
+            "revising": ["S", "R"],
+            "resubmitted": ["S", "R", "S"],
             "approved_after_rejection": ["S", "R", "S", "A"],
-            "approved_third": ["S", "R", "S", "R", "S", "A"], "reopened": ["S", "A"],
-        }[pattern]  # fmt: skip
+            "approved_third": ["S", "R", "S", "R", "S", "A"],
+            "reopened": ["S", "A"],
+        }[pattern]
         days = (window_end - window_start).days
         offsets = (
             sorted(rng.sample(range(1, max(days, len(steps) + 1)), len(steps))) if steps else []
@@ -1651,9 +1724,7 @@ class SalespersonBuilder:
             key=lambda g: -acc.year_revenue(year - 1, g),
         )
         competitor = rng.choice(COMPETITORS)
-        new = [p for p in self._new_in_catalogue(date(year, 1, 31), 240)] or [
-            self._any_product(acc)
-        ]
+        new = self._new_in_catalogue(date(year, 1, 31), 240) or [self._any_product(acc)]
         product = rng.choice(new)
         cross = self._cross_sell(acc, date(year, 1, 1)) or product
         fill = {
@@ -1691,49 +1762,52 @@ class SalespersonBuilder:
         )
         goals = self._plan_goals(acc, plan, year, prev_revenue, top_groups, cross)
         actions = self._plan_actions(acc, plan, year, product)
-        # Walk the steps: submissions freeze versions; decisions are the manager's.
-        rejections = [i for i, s in enumerate(steps) if s == "R"]
-        reasons = {i: rng.choice(("goal", "actions")) for i in rejections}
-        if rejections:
-            reasons[rejections[0]] = "goal" if rng.random() < 0.7 else "actions"
+        # Each version is the next one minus what the manager's decision on it made the author
+        # change: a rejected goal was higher, a rejection for missing actions lacked one more
+        # action; a plan reopened mid-year had a higher goal before. Derived backwards from the
+        # final goals and actions, which are the live records.
+        submissions = [i for i, step in enumerate(steps) if step == "S"]
+        reasons = {
+            i: ("goal" if rng.random() < 0.65 else "actions")
+            for i, step in enumerate(steps)
+            if step == "R"
+        }
         revenue_goal = goals[0]
-        number = 0
+        asked = [revenue_goal.target_value] * len(submissions)  # euros, per version
+        dropped = [0] * len(submissions)
+        for v in range(len(submissions) - 2, -1, -1):
+            decision = submissions[v] + 1
+            asked[v], dropped[v] = asked[v + 1], dropped[v + 1]
+            if steps[decision] == "A" or reasons[decision] == "goal":
+                higher = asked[v + 1] * Decimal(str(round(rng.uniform(1.15, 1.4), 2)))
+                if steps[decision] == "R":  # too high for the manager: well above last year
+                    higher = max(
+                        higher, prev_revenue * Decimal(str(round(rng.uniform(1.35, 1.6), 2))) / 100
+                    )
+                asked[v] = max(_euros(int(higher * 100), 100), asked[v + 1] + 100)
+            else:
+                dropped[v] += 1
         version: AccountPlanVersion | None = None
-        remaining_rejections = len(rejections)
+        goal_rejections = 0
         for i, (step, when) in enumerate(zip(steps, times, strict=True)):
             if step == "S":
-                number += 1
-                # Earlier versions asked more (rejected for it) or lacked an action.
-                later = [reasons[j] for j in rejections if j > i]
-                goal_factor = 1.0
-                for k, reason in enumerate(later):
-                    if reason == "goal":
-                        goal_factor *= 1.35 if k == 0 else 1.2
-                snapshot_goals = [
-                    {**_goal_wire(g), "target_value": str(_euros(int(g.target_value * 100 * Decimal(goal_factor))))}
-                    if g is revenue_goal and goal_factor != 1.0
-                    else _goal_wire(g)
-                    for g in goals
-                ]  # fmt: skip
-                missing_action = "actions" in later
-                snapshot_actions = [
-                    _action_wire(a) for a in (actions[:-1] if missing_action else actions)
-                ]
-                if pattern == "reopened" and number == 1:
-                    snapshot_goals = [
-                        {**_goal_wire(g), "target_value": str(_euros(int(g.target_value * 115)))}
-                        if g is revenue_goal else _goal_wire(g)
-                        for g in goals
-                    ]  # fmt: skip
+                v = submissions.index(i)
+                number = v + 1
+                snapshot_goals = [_goal_wire(g) for g in goals]
+                snapshot_goals[0]["target_value"] = str(asked[v])
+                kept = actions[: len(actions) - dropped[v]]
+                threats = plan.threats
+                if pattern == "reopened" and number == 2:
+                    threats = f"{threats}\n{REOPEN_NOTE}"
                 content = {
                     "year": year,
                     "target_group_id": plan.target_group_id,
                     "analysis": plan.analysis,
                     "opportunities": plan.opportunities,
-                    "threats": plan.threats + (f"\n{REOPEN_NOTE}" if pattern == "reopened" and number == 2 else ""),
+                    "threats": threats,
                     "goals": snapshot_goals,
-                    "actions": snapshot_actions,
-                }  # fmt: skip
+                    "actions": [_action_wire(a) for a in kept],
+                }
                 version = make(
                     AccountPlanVersion,
                     id=self.new_id(),
@@ -1747,46 +1821,51 @@ class SalespersonBuilder:
                     updated_at=when,
                 )
                 self.versions.append(version)
-                plan.status = PlanStatus.SUBMITTED
-                plan.current_version = number
-                plan.submitted_at = when
-                plan.decided_at = None
-                plan.decided_by = None
-                plan.manager_comment = ""
+                put(
+                    plan,
+                    status=PlanStatus.SUBMITTED,
+                    current_version=number,
+                    submitted_at=when,
+                    decided_at=None,
+                    decided_by=None,
+                    manager_comment="",
+                    threats=threats,
+                )
             else:
                 assert version is not None
                 if step == "R":
-                    remaining_rejections -= 1
                     if reasons[i] == "goal":
-                        submitted = Decimal(version.content["goals"][0]["target_value"])
-                        growth = (
-                            f"{(submitted * 100 / Decimal(max(prev_revenue, 1)) * 100 - 100):.0f} %"
-                            if prev_revenue
-                            else "deze"
-                        )
-                        comment = (
-                            REJECT_GOAL
-                            if remaining_rejections == len(rejections) - 1
-                            else REJECT_GOAL_AGAIN
-                        )
+                        asked_cents = Decimal(version.content["goals"][0]["target_value"]) * 100
+                        growth = "deze"
+                        if prev_revenue:
+                            growth = f"{asked_cents * 100 / prev_revenue - 100:.0f} %"
+                        comment = REJECT_GOAL if goal_rejections == 0 else REJECT_GOAL_AGAIN
                         comment = comment.format(growth=growth)
+                        goal_rejections += 1
                     else:
                         comment = REJECT_ACTIONS
-                    decision = PlanDecision.REJECTED
-                    plan.status = PlanStatus.REJECTED
+                    decision_value = PlanDecision.REJECTED
+                    status = PlanStatus.REJECTED
                 else:
                     comment = rng.choice(APPROVE_COMMENTS).format(**fill)
-                    decision = PlanDecision.APPROVED
-                    plan.status = PlanStatus.APPROVED
-                version.decision = decision
-                version.decided_by = manager.id
-                version.decided_at = when
-                version.manager_comment = comment
-                version.updated_at = when
-                plan.decided_at = when
-                plan.decided_by = manager.id
-                plan.manager_comment = comment
-            plan.updated_at = when
+                    decision_value = PlanDecision.APPROVED
+                    status = PlanStatus.APPROVED
+                put(
+                    version,
+                    decision=decision_value,
+                    decided_by=manager.id,
+                    decided_at=when,
+                    manager_comment=comment,
+                    updated_at=when,
+                )
+                put(
+                    plan,
+                    status=status,
+                    decided_at=when,
+                    decided_by=manager.id,
+                    manager_comment=comment,
+                )
+            put(plan, updated_at=when)
         if pattern == "revising":
             plan.status = PlanStatus.DRAFT  # back to draft after the rejection, being reworked
             plan.updated_at = max(plan.updated_at, times[-1] + timedelta(days=1))
@@ -1808,7 +1887,7 @@ class SalespersonBuilder:
         rng = self.rng
         base = prev_revenue or (acc.record.potential_revenue_cents or 1_000_000) // 3
         realism = rng.uniform(1.02, 1.2) if rng.random() < 0.85 else rng.uniform(0.85, 1.0)
-        goals = [
+        goals: list[tuple[GoalKind, str | None, str, Decimal]] = [
             (GoalKind.REVENUE, None, f"Omzet {year} totaal", _euros(int(base * realism))),
         ]
         if top_groups:
@@ -1825,10 +1904,10 @@ class SalespersonBuilder:
             )
         if cross.group_code not in top_groups[:1]:
             name = self.cat.group_by_code[cross.group_code].name.lower()
+            share = int(goals[0][3] * 100) * rng.uniform(0.06, 0.15)
             goals.append(
-                (GoalKind.REVENUE, cross.group_code, f"Nieuwe omzet {name}",
-                 Decimal(rng.choice((1000, 1500, 2500, 4000))))
-            )  # fmt: skip
+                (GoalKind.REVENUE, cross.group_code, f"Nieuwe omzet {name}", _euros(int(share), 50))
+            )
         goals.append(
             (
                 GoalKind.NEW_PRODUCTS,
@@ -1867,18 +1946,27 @@ class SalespersonBuilder:
             due = _month_end(year, 3 * q) - timedelta(days=rng.randint(0, 20))
             specs.append((ActionKind.VISIT, f"Kwartaalgesprek Q{q}: voortgang accountplan", due))
         specs.append(
-            (ActionKind.PRODUCT_INTRODUCTION, f"Introductie {product.name}",
-             date(year, rng.randint(2, 10), rng.randint(1, 28)))
-        )  # fmt: skip
+            (
+                ActionKind.PRODUCT_INTRODUCTION,
+                f"Introductie {product.name}",
+                date(year, rng.randint(2, 10), rng.randint(1, 28)),
+            )
+        )
         if rng.random() < 0.6:
             specs.append(
-                (ActionKind.CALL, "Telefonisch evalueren: levering en service",
-                 date(year, rng.randint(3, 11), rng.randint(1, 28)))
-            )  # fmt: skip
+                (
+                    ActionKind.CALL,
+                    "Telefonisch evalueren: levering en service",
+                    date(year, rng.randint(3, 11), rng.randint(1, 28)),
+                )
+            )
         specs.append(
-            (ActionKind.OTHER, f"Jaarprijsafspraak {year + 1} voorbereiden",
-             date(year, rng.choice((10, 11)), rng.randint(1, 28)))
-        )  # fmt: skip
+            (
+                ActionKind.OTHER,
+                f"Jaarprijsafspraak {year + 1} voorbereiden",
+                date(year, rng.choice((10, 11)), rng.randint(1, 28)),
+            )
+        )
         return [
             make(
                 PlanAction,
@@ -1911,12 +1999,13 @@ class SalespersonBuilder:
             if due >= today:
                 if action.kind is ActionKind.VISIT:
                     upcoming = [
-                        v for v in acc.visits
+                        v
+                        for v in acc.visits
                         if v.status in (VisitStatus.PLANNED, VisitStatus.PREPARED)
                         and v.id not in linked
                         and due - timedelta(days=40) <= v.planned_start.date() <= due + timedelta(7)
                         and v.planned_start.date() >= today
-                    ]  # fmt: skip
+                    ]
                     if upcoming:
                         visit = upcoming[0]
                         visit.plan_action_id = action.id
@@ -1936,10 +2025,12 @@ class SalespersonBuilder:
                 lo = max(due - timedelta(days=50), approved_on)
                 hi = due + timedelta(days=45) if late else due
                 options = [
-                    v for v in acc.visits
-                    if v.status is VisitStatus.REPORTED and v.id not in linked
+                    v
+                    for v in acc.visits
+                    if v.status is VisitStatus.REPORTED
+                    and v.id not in linked
                     and lo <= v.planned_start.date() <= hi
-                ]  # fmt: skip
+                ]
                 if not options:
                     continue
                 visit = min(options, key=lambda v: abs((v.planned_start.date() - due).days))
@@ -2045,14 +2136,16 @@ class SalespersonBuilder:
 
         last_q_start, last_q_end = _quarter(_quarter(today)[0] - timedelta(days=1))
         lost = [
-            a for a in self.accounts
+            a
+            for a in self.accounts
             if a.story == "lost" and a.last_order and a.last_order > today - timedelta(days=500)
-        ]  # fmt: skip
+        ]
         for acc in lost[:2]:
             assert acc.last_order is not None
             start, end = _quarter(acc.last_order + timedelta(days=60))
-            before = revenue(acc, start - timedelta(days=365), end - timedelta(days=365))
-            add(DeviationCauseKind.LOST_CUSTOMER, start, end, -max(before, 10_000), acc=acc)
+            # What a quarter of its last year with us brought in is what the quarter misses.
+            quarterly = revenue(acc, acc.last_order - timedelta(days=365), acc.last_order) // 4
+            add(DeviationCauseKind.LOST_CUSTOMER, start, end, -max(quarterly, 10_000), acc=acc)
         if self.delivery_account is not None and self.delivery_account.complaint_dates:
             acc = self.delivery_account
             past = [d for d in acc.complaint_dates if _month_end(d.year, d.month) < today]
@@ -2079,19 +2172,35 @@ class SalespersonBuilder:
             )
             gap = actual.get((worst_t.period_start.year, worst_t.period_start.month, "FRI"), 0)
             gap -= worst_t.revenue_target_cents
-            add(DeviationCauseKind.SEASONAL, worst_t.period_start, worst_t.period_end,
-                min(gap, -10_000), group="FRI")  # fmt: skip
-        add(DeviationCauseKind.PRICE_PRESSURE, last_q_start, last_q_end,
-            -rng.randint(20, 90) * 10_000, group="HYG")  # fmt: skip
-        declining = [a for a in self.accounts if a.story == "declining"]
-        if declining:
-            acc = rng.choice(declining)
-            now_rev = revenue(acc, last_q_start, last_q_end)
-            then = revenue(
-                acc, last_q_start - timedelta(days=365), last_q_end - timedelta(days=365)
+            add(
+                DeviationCauseKind.SEASONAL,
+                worst_t.period_start,
+                worst_t.period_end,
+                min(gap, -10_000),
+                group="FRI",
             )
-            add(DeviationCauseKind.COMPETITION, last_q_start, last_q_end,
-                min(now_rev - then, -10_000), acc=acc)  # fmt: skip
+        add(
+            DeviationCauseKind.PRICE_PRESSURE,
+            last_q_start,
+            last_q_end,
+            -rng.randint(20, 90) * 10_000,
+            group="HYG",
+        )
+        year_ago = (last_q_start - timedelta(days=365), last_q_end - timedelta(days=365))
+        drops = [
+            (revenue(a, last_q_start, last_q_end) - revenue(a, *year_ago), a)
+            for a in self.accounts
+            if a.story == "declining"
+        ]
+        if drops:
+            drop, acc = min(drops, key=lambda d: d[0])
+            add(
+                DeviationCauseKind.COMPETITION,
+                last_q_start,
+                last_q_end,
+                min(drop, -10_000),
+                acc=acc,
+            )
         won = [a for a in self.accounts if a.story in ("new", "converted") and a.first_order]
         if won:
             acc = max(won, key=lambda a: a.since)
@@ -2105,12 +2214,8 @@ class SalespersonBuilder:
             )
 
 
-def _five_cents(cents: float) -> int:
-    return max(5, int(round(cents / 5.0)) * 5)
-
-
 def _round_to(value: float, step: int) -> int:
-    return max(step, int(round(value / step)) * step)
+    return max(step, round(value / step) * step)
 
 
 def _goal_wire(goal: PlanGoal) -> dict[str, Any]:

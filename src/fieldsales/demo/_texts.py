@@ -18,7 +18,8 @@ REPORT_SENTENCES = (
     "Koffiemachine draait goed; onderhoud volgens afspraak uitgevoerd.",
     "Hygiëneplan doorgenomen: dispensers op de toiletten zijn aan vervanging toe.",
     "Klant vraagt naar mogelijkheden voor vaste leverdagen.",
-    "Assortiment {group} doorgenomen; twee artikelen kunnen worden vervangen door goedkopere varianten.",
+    "Assortiment {group} doorgenomen; twee artikelen kunnen door goedkopere varianten worden "
+    "vervangen.",
     "Gesproken over de openstaande klacht; klant waardeert de snelle opvolging.",
     "Locatie wordt verbouwd, afname tijdelijk lager.",
     "Proefmonster {product} is goed bevallen bij het personeel.",
@@ -62,7 +63,8 @@ CANCEL_REASONS = (
 
 INTRO_TOPICS = "Kennismaking, presentatie assortiment"
 INTRO_REPORTS = (
-    "Kennismaking met {contact}. Bedrijf en assortiment gepresenteerd; klant koopt nu bij {competitor}.",
+    "Kennismaking met {contact}. Bedrijf en assortiment gepresenteerd; klant koopt nu bij "
+    "{competitor}.",
     "Presentatie van ons assortiment {group}; klant wil een vergelijkende offerte.",
     "Eerste gesprek: klant is ontevreden over de leverbetrouwbaarheid van {competitor}.",
 )
@@ -186,7 +188,9 @@ REOPEN_NOTE = "Herzien halverwege het jaar: klant heeft een locatie gesloten."
 
 DEVIATION_NOTES = {
     "lost_customer": "{customer} is overgestapt naar {competitor}.",
-    "delivery_problem": "Herhaalde leverproblemen bij {customer}; klant heeft tijdelijk elders besteld.",
+    "delivery_problem": (
+        "Herhaalde leverproblemen bij {customer}; klant heeft tijdelijk elders besteld."
+    ),
     "seasonal": "Koude, natte zomer: veel minder terrasomzet.",
     "price_pressure": "{competitor} stunt met prijzen in {group}; marge en volume onder druk.",
     "competition": "{customer} koopt een deel van het assortiment bij {competitor}.",

@@ -395,7 +395,7 @@ COMPETITORS = (
     "Kantoorservice Nederland",
     "Horecaland",
     "De Schoonmaakcentrale",
-    "Directe inkoop bij fabrikant",
+    "Foodservice Direct",
 )
 LEAD_SOURCES = (
     "Beurs Horecava",

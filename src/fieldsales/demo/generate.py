@@ -11,6 +11,7 @@ not from ``domain.ids.new_id``, which reads the clock. History is anchored on ``
 
 from __future__ import annotations
 
+import gc
 import random
 from datetime import date, timedelta
 
@@ -58,7 +59,27 @@ def generate(
         raise ValueError("customers_per_salesperson >= 1 and prospects_per_salesperson >= 0")
     if years < 1:
         raise ValueError("years must be at least 1")
-    today = today or date.today()
+    # Tens of thousands of live objects make the cyclic collector rescan everything again and
+    # again: it took 40 % of the time. Generation creates no garbage cycles worth collecting.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _generate(
+            seed=seed,
+            salespeople=salespeople,
+            customers=customers_per_salesperson,
+            prospects=prospects_per_salesperson,
+            years=years,
+            today=today or date.today(),
+        )
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _generate(
+    *, seed: int, salespeople: int, customers: int, prospects: int, years: int, today: date
+) -> DemoData:
     history_start = today - timedelta(days=round(years * 365.25))
     data = DemoData(tenant_name=TENANT_NAME)
     registry = Registry()
@@ -115,8 +136,8 @@ def generate(
             number=number,
             region=REGIONS[(number - 1) % len(REGIONS)],
             target_groups=target_groups,
-            customers=customers_per_salesperson,
-            prospects=prospects_per_salesperson,
+            customers=customers,
+            prospects=prospects,
             today=today,
             history_start=history_start,
         ).build()
