@@ -68,13 +68,14 @@ def make(cls: type[R], **values: Any) -> R:
     a demo. Here the class manager makes the instance (SQLModel's ``__new__`` sets up pydantic's
     bookkeeping, as for a row read from the store) and the values go straight into its
     ``__dict__``, which is where SQLAlchemy reads them on insert. Every field ends up set, as with
-    the constructor. ``id`` and the timestamps are required: their defaults read the clock and
-    would make the demo differ between runs. Unknown names are refused (the constructor would
-    silently drop them).
+    the constructor, and ``model_fields_set`` names what was passed. ``id`` and the timestamps
+    are required: their defaults read the clock and would make the demo differ between runs.
+    Unknown names are refused (the constructor would silently drop them).
     """
     for name in _SYSTEM:
         if name not in values:
             raise TypeError(f"{cls.__name__}: {name} must be given for deterministic demo data")
+    given = set(values)  # pydantic's "fields set": what the caller passed, as with __init__
     for name, default, factory in _field_defaults(cls):
         if name in values:
             continue
@@ -90,7 +91,7 @@ def make(cls: type[R], **values: Any) -> R:
         raise TypeError(f"{cls.__name__}: unknown fields {unknown}")
     record: R = manager_of_class(cls).new_instance()
     record.__dict__.update(values)
-    object.__setattr__(record, "__pydantic_fields_set__", set(values))
+    object.__setattr__(record, "__pydantic_fields_set__", given)
     return record
 
 

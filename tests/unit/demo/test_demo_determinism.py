@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, timedelta
 
-from conftest import TODAY
+from demo_testkit import TODAY
 
 from fieldsales.demo import DemoData, generate
 from fieldsales.demo._common import AMSTERDAM

@@ -7,7 +7,7 @@ from collections import defaultdict
 from datetime import timedelta
 from typing import Any
 
-from conftest import TODAY
+from demo_testkit import TODAY
 
 from fieldsales.demo import DemoData
 from fieldsales.demo._common import local

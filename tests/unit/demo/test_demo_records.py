@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
-from conftest import TODAY
+from demo_testkit import TODAY
 from sqlmodel import Session, create_engine, select
 
 from fieldsales.demo import generate
@@ -54,6 +54,7 @@ def test_made_record_equals_a_constructed_one() -> None:
     )
     assert made.model_dump() == built.model_dump()
     assert made.to_wire() == built.to_wire()
+    assert made.model_fields_set == built.model_fields_set
     assert made.discount_percent == Decimal(0)  # defaults filled in
     assert made.version is None
     assert made.deleted is False

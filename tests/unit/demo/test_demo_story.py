@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from itertools import pairwise
 
 import pytest
-from conftest import TODAY
+from demo_testkit import TODAY
 
 from fieldsales.demo import DemoData
 from fieldsales.demo._common import AMSTERDAM

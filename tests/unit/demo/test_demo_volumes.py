@@ -6,7 +6,7 @@ from collections import Counter
 from typing import Any
 
 import pytest
-from conftest import Generated
+from demo_testkit import Generated
 
 from fieldsales.demo import DemoData, generate
 from fieldsales.domain.enums import CustomerKind
