@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from argon2 import PasswordHasher
-from sqlalchemy import Connection, Engine, func, insert, select, update
+from sqlalchemy import Connection, Engine, Row, func, insert, select, update
 
 from fieldsales.domain.enums import Role
 from fieldsales.domain.ids import new_id
@@ -216,17 +217,17 @@ def deactivate_user(engine: Engine, *, username: str) -> None:
     set_active(engine, username=username, active=False)
 
 
-def _info(row: object) -> AccountInfo:
+def _info(row: Row[Any]) -> AccountInfo:
     return AccountInfo(
-        id=row.id,  # type: ignore[attr-defined]
-        tenant_id=row.tenant_id,  # type: ignore[attr-defined]
-        username=row.username,  # type: ignore[attr-defined]
-        full_name=row.full_name,  # type: ignore[attr-defined]
-        email=row.email,  # type: ignore[attr-defined]
-        role=Role(row.role),  # type: ignore[attr-defined]
-        team_id=row.team_id,  # type: ignore[attr-defined]
-        active=bool(row.active),  # type: ignore[attr-defined]
-        created_at=row.created_at,  # type: ignore[attr-defined]
+        id=row.id,
+        tenant_id=row.tenant_id,
+        username=row.username,
+        full_name=row.full_name,
+        email=row.email,
+        role=Role(row.role),
+        team_id=row.team_id,
+        active=bool(row.active),
+        created_at=row.created_at,
     )
 
 

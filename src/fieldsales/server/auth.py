@@ -152,17 +152,15 @@ def refresh(engine: Engine, settings: Settings, *, refresh_token: str) -> dict[s
         ).first()
         if row is None or row.expires_at <= now or not row.active:
             raise UnauthorizedError(code="invalid_refresh_token")
-        if row.revoked_at is not None:
-            _revoke_session(conn, row.session_id)
-            return_error = UnauthorizedError(
-                "Deze sessie is beëindigd omdat een oud token opnieuw werd gebruikt. "
-                "Log opnieuw in.",
-                code="refresh_token_reused",
-            )
-        else:
-            _revoke_session(conn, row.session_id)
+        reused = row.revoked_at is not None
+        _revoke_session(conn, row.session_id)
+        if not reused:
             return _issue(conn, settings, row.account_id, row.session_id)
-    raise return_error
+    # Raised after the commit: the revocation of the replayed session must stick.
+    raise UnauthorizedError(
+        "Deze sessie is beëindigd omdat een oud token opnieuw werd gebruikt. Log opnieuw in.",
+        code="refresh_token_reused",
+    )
 
 
 def _revoke_session(conn: Connection, session_id: str) -> None:

@@ -34,7 +34,8 @@ class Settings(BaseSettings):
     login_max_failures: int = Field(default=5, ge=1)
     login_window_seconds: int = Field(default=15 * 60, ge=1)
     pull_default_limit: int = Field(default=2000, ge=1)
-    pull_max_limit: int = Field(default=10_000, ge=1)
+    #: Large enough that a first pull of a whole portfolio (~30k records) can be one page.
+    pull_max_limit: int = Field(default=50_000, ge=1)
     max_mutations_per_push: int = Field(default=50_000, ge=1)
     #: zlib level for gzipped responses: low levels cost little CPU and still shrink JSON ~8x.
     gzip_level: int = Field(default=4, ge=1, le=9)

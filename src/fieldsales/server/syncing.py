@@ -277,7 +277,7 @@ class _PushContext:
         mutation: Mutation,
     ) -> None:
         protected = PROTECTED_FIELDS.get(collection, frozenset()) & mutation.fields.keys()
-        defaults = validate_defaults(collection, data) if protected else {}
+        defaults = protected_defaults(collection, data) if protected else {}
         for name in protected:
             current = row.data.get(name) if row is not None else defaults.get(name)
             if data[name] != current:
@@ -330,7 +330,7 @@ class _PushContext:
         self.clock.close()
 
 
-def validate_defaults(collection: str, data: dict[str, Any]) -> dict[str, Any]:
+def protected_defaults(collection: str, data: dict[str, Any]) -> dict[str, Any]:
     """The collection's default values for its protected fields (what a new record starts as)."""
     model_fields = record_class(collection).model_fields
     return {

@@ -6,7 +6,7 @@ The same operations as the ``fieldsales-admin`` commands, limited to the admin's
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 from fastapi import APIRouter, Path, Response
 from pydantic import BaseModel, Field
@@ -59,7 +59,7 @@ def _public(info: accounts.AccountInfo) -> AccountPublic:
     )
 
 
-def _raise(exc: accounts.AccountError) -> None:
+def _raise(exc: accounts.AccountError) -> NoReturn:
     if exc.code in ("username_taken",):
         raise ConflictError(exc.message, code=exc.code) from exc
     raise InvalidRequestError(exc.message, code=exc.code) from exc
@@ -101,7 +101,8 @@ def create_user(
     except accounts.AccountError as exc:
         _raise(exc)
     info = accounts.get_account(engine, account_id=user_id)
-    assert info is not None
+    if info is None:  # deleted in between by another admin: say so rather than crash
+        raise NotFoundError("Deze gebruiker bestaat niet.", code="unknown_user")
     return _public(info)
 
 
