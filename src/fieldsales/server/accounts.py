@@ -16,8 +16,9 @@ from sqlalchemy import Connection, Engine, Row, func, insert, select, update
 
 from fieldsales.domain.enums import Role
 from fieldsales.domain.ids import new_id
+from fieldsales.records import COLLECTIONS, Scope
 from fieldsales.server.db import write_transaction
-from fieldsales.server.models import accounts, auth_tokens, tenants, utcnow
+from fieldsales.server.models import accounts, auth_tokens, records, tenants, utcnow
 from fieldsales.server.validation import Rejection
 from fieldsales.server.writer import ServerWriter
 
@@ -257,3 +258,56 @@ def list_accounts(engine: Engine, *, tenant_id: str) -> list[AccountInfo]:
 def count_accounts(engine: Engine) -> int:
     with engine.connect() as conn:
         return int(conn.execute(select(func.count()).select_from(accounts)).scalar_one())
+
+
+def reassign_customers(
+    engine: Engine,
+    *,
+    from_username: str,
+    to_username: str,
+    customer_ids: list[str] | None = None,
+) -> int:
+    """Move customers (all of ``from_username``'s, or the given ones) with everything under them
+    to another salesperson of the same tenant, e.g. when someone leaves.
+
+    Every moved record gets a new version, so the new owner's devices pull it. The previous
+    owner's devices keep their copies until they reset (deactivate the account when someone
+    leaves; a device of an active user can be reset by rotating the epoch).
+    """
+    with write_transaction(engine) as conn:
+        source, tenant_id = _account_id(conn, from_username)
+        target, target_tenant = _account_id(conn, to_username)
+        if target_tenant != tenant_id:
+            raise AccountError(
+                "other_tenant", "Beide gebruikers moeten bij dezelfde organisatie horen."
+            )
+        query = select(records.c.id).where(
+            records.c.tenant_id == tenant_id,
+            records.c.collection == "customers",
+            records.c.owner_id == source,
+        )
+        if customer_ids is not None:
+            query = query.where(records.c.id.in_(customer_ids))
+        moving = list(conn.execute(query).scalars())
+        if not moving:
+            return 0
+        children = list(
+            conn.execute(
+                select(records.c.id).where(
+                    records.c.tenant_id == tenant_id,
+                    records.c.customer_id.in_(moving),
+                    records.c.collection != "customers",
+                    records.c.owner_id == source,
+                )
+            ).scalars()
+        )
+        writer = ServerWriter(conn, tenant_id)
+        writer.load([*moving, *children])
+        for customer_id in moving:
+            _write(writer, "customers", customer_id, {"owner_id": target})
+        for child in children:
+            row = writer.rows[child]
+            if COLLECTIONS[row.collection].scope is Scope.CUSTOMER:
+                writer.rescope(child, target)
+        writer.finish()
+        return len(moving)

@@ -135,6 +135,18 @@ def _deactivate_user(args: argparse.Namespace) -> int:
     return 0
 
 
+def _reassign(args: argparse.Namespace) -> int:
+    engine, _ = _engine()
+    moved = accounts.reassign_customers(
+        engine,
+        from_username=args.from_user,
+        to_username=args.to_user,
+        customer_ids=args.customer or None,
+    )
+    print(f"{moved} klanten overgedragen van {args.from_user} aan {args.to_user}")
+    return 0
+
+
 def _list_users(args: argparse.Namespace) -> int:
     engine, _ = _engine()
     tenant_id = resolve_tenant(engine, args.tenant)
@@ -185,6 +197,15 @@ def register(subparsers: Any) -> None:
 
     p = add("deactivate-user", "zet een gebruiker op non-actief", _deactivate_user)
     p.add_argument("--username", required=True)
+
+    p = add(
+        "reassign-customers",
+        "draag klanten (met alles eronder) over aan een andere verkoper",
+        _reassign,
+    )
+    p.add_argument("--from", dest="from_user", required=True, help="gebruikersnaam")
+    p.add_argument("--to", dest="to_user", required=True, help="gebruikersnaam")
+    p.add_argument("--customer", action="append", help="alleen deze klant-id (herhaalbaar)")
 
     p = add("list-users", "toon de gebruikers van een organisatie", _list_users)
     p.add_argument("--tenant", required=True)

@@ -84,6 +84,17 @@ class ServerWriter:
         row.dirty = True
         return row
 
+    def rescope(self, record_id: str, owner_id: str | None) -> StoredRecord:
+        """Give a record a new scope owner and a new version, data unchanged, so that the new
+        owner's devices pull it even though they are past its old version."""
+        row = self.get(record_id)
+        if row is None:
+            raise Rejection("not_found", "Dit record bestaat niet.")
+        row.owner_id = owner_id
+        row.version = self.clock.next()
+        row.dirty = True
+        return row
+
     def finish(self) -> None:
         flush(self.conn, self.tenant_id, self.rows.values())
         self.clock.close()

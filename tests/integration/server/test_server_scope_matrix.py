@@ -309,3 +309,37 @@ def test_only_admins_manage_users(world: World, role: str) -> None:
         assert response.status_code == 403, response.text
         assert response.json()["error"]["code"] == "admin_only"
     assert client.get("/auth/me", headers=world.bob.headers).status_code == 200
+
+
+def test_reassigning_customers_moves_everything_under_them(world: World) -> None:
+    from fieldsales.server.accounts import reassign_customers
+
+    alice, bob = world.alice, world.bob
+    customer, contact, visit, kept = new_id(), new_id(), new_id(), new_id()
+    alice.push(
+        alice.mutation("customers", customer, {"owner_id": alice.id, "name": "Over"}),
+        alice.mutation("contacts", contact, {"customer_id": customer, "last_name": "Mee"}),
+        alice.mutation(
+            "visits",
+            visit,
+            {"customer_id": customer, "owner_id": alice.id, "planned_start": "2026-02-02T09:00Z"},
+        ),
+        alice.mutation("customers", kept, {"owner_id": alice.id, "name": "Blijft"}),
+    )
+    bob_cursor = bob.pull(0, limit=10_000)["cursor"]
+    moved = reassign_customers(
+        world.engine,
+        from_username=alice.username,
+        to_username=bob.username,
+        customer_ids=[customer],
+    )
+    assert moved == 1
+    arrived = {r["id"]: r["version"] for r in bob.pull(bob_cursor)["records"]}
+    assert set(arrived) == {customer, contact, visit}
+    edit = bob.push_one("contacts", contact, {"job_title": "Inkoop"}, base_version=arrived[contact])
+    assert edit["status"] == "applied"
+    refused = alice.push_one(
+        "contacts", contact, {"job_title": "Oud"}, base_version=edit["version"]
+    )
+    assert refused["code"] == "forbidden"
+    assert kept not in bob.pull_all()
