@@ -227,3 +227,5 @@ def test_register_adds_every_command() -> None:
     assert args.role == "salesperson"
     assert callable(args.func)
     assert admin_commands.read_password(io.StringIO("pw with spaces \n")) == "pw with spaces "
+    moved = parser.parse_args(["reassign-customers", "--from", "a", "--to", "b", "--customer", "c"])
+    assert (moved.from_user, moved.to_user, moved.customer) == ("a", "b", ["c"])
