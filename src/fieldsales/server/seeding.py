@@ -11,6 +11,7 @@ from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 from sqlalchemy import Connection, Engine, select
+from sqlalchemy.orm import Session
 
 from fieldsales.records import SyncedRecord
 from fieldsales.server.db import write_transaction
@@ -34,7 +35,7 @@ def _normalize(item: RecordLike) -> tuple[str, str, dict[str, Any], bool]:
 
 
 def load_records(
-    target: Engine | Connection,
+    target: Engine | Connection | Session,
     tenant_id: str,
     items: Iterable[RecordLike],
     *,
@@ -46,14 +47,19 @@ def load_records(
 
     Records are versioned in the order given, so pass parents before children (as
     ``records.ALL_RECORDS`` orders collections). Ids must be new to the tenant. With an Engine
-    everything is one transaction; with a Connection the caller's transaction is used.
+    everything is one transaction; with a Connection or a Session the caller's transaction is
+    used (and committed by the caller). Invalid data raise ``validation.Rejection``.
     """
     prepared = [_normalize(item) for item in items]
     if not prepared:
         return (0, 0)
-    context: AbstractContextManager[Connection] = (
-        write_transaction(target) if isinstance(target, Engine) else nullcontext(target)
-    )
+    context: AbstractContextManager[Connection]
+    if isinstance(target, Engine):
+        context = write_transaction(target)
+    elif isinstance(target, Session):
+        context = nullcontext(target.connection())
+    else:
+        context = nullcontext(target)
     with context as conn:
         clock = VersionClock(conn, tenant_id)
         owners: dict[str, str | None] = {

@@ -387,3 +387,33 @@ def test_load_records_seeds_versioned_records_devices_pull(world: World) -> None
         "contacts", contact.id, {"job_title": "Eigenaar"}, base_version=last
     )
     assert edit["status"] == "applied"
+
+
+def test_load_records_joins_the_callers_session_and_refuses_invalid_data(world: World) -> None:
+    import pytest
+    from sqlalchemy.orm import Session
+
+    from fieldsales.server.seeding import load_records
+    from fieldsales.server.validation import Rejection
+
+    customer_id = new_id()
+    with Session(world.engine) as session:
+        load_records(
+            session,
+            world.tenant_id,
+            [
+                {
+                    "collection": "customers",
+                    "id": customer_id,
+                    "data": customer_fields(world.alice.id),
+                }
+            ],
+        )
+        session.commit()
+    assert customer_id in world.alice.pull_all()
+    with pytest.raises(Rejection):
+        load_records(
+            world.engine,
+            world.tenant_id,
+            [{"collection": "customers", "id": new_id(), "data": {"owner_id": world.alice.id}}],
+        )
