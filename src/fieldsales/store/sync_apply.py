@@ -1,0 +1,599 @@
+"""Store-side helpers of the sync engine: applying pulled pages, settling pushed mutations,
+and the bookkeeping of a reset.
+
+Pulled records arrive as wire dicts (``protocol.WireRecord``'s shape). Building a SQLModel object
+per record would cost more than everything else in an initial sync, so ``apply_pulled`` turns
+wire values straight into the column values SQLAlchemy would have bound (enums by name, datetimes
+as UTC ISO text, JSON as ``json.dumps`` text, decimals as exact text) and writes each page with
+one ``executemany`` per table on the unit of work's own connection: the page and the cursor the
+engine stores next to it commit together. A test checks that the rows equal those the ORM writes.
+
+Local edits that are not pushed yet win over a pulled value, field by field: the pulled record
+is stored with the local values of the fields that still have outbox mutations (and stays
+tombstoned when a delete is pending). Those mutations are pushed next and the server decides.
+
+Every function here needs a unit of work opened with ``applying_sync=True``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, Enum, Table
+
+from fieldsales.records import ALL_RECORDS, COLLECTIONS
+from fieldsales.records.base import DecimalText, SyncedRecord, UtcDateTime, to_wire_value, utcnow
+from fieldsales.store.errors import StoreError
+from fieldsales.store.outbox import DELETE, INSERT_SQL, UPSERT, dumps_json, loads_json
+from fieldsales.store.uow import UnitOfWork
+
+_CHUNK = 500  # ids per IN (...) list, well under SQLite's variable limit
+
+Converter = Callable[[Any], Any]
+
+
+class PulledRecordError(ValueError):
+    """A pulled record is not in the wire format (a server bug or a damaged answer)."""
+
+
+# --- wire value -> column value ------------------------------------------------------------------
+
+
+def _utc_text(value: Any) -> Any:
+    """What ``UtcDateTime`` binds: ISO-8601 in UTC with microseconds (32 characters)."""
+    if value is None:
+        return None
+    if type(value) is str and len(value) == 32 and value.endswith("+00:00"):
+        return value  # the wire format already (to_wire_value writes exactly this)
+    parsed = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def _decimal_text(value: Any) -> Any:
+    return None if value is None else str(Decimal(str(value)))
+
+
+def _json_text(value: Any) -> Any:
+    # SQLAlchemy's JSON type binds json.dumps(value) (None included, as 'null').
+    return json.dumps(value)
+
+
+def _bool_int(value: Any) -> Any:
+    return None if value is None else int(bool(value))
+
+
+def _enum_names(enum_class: Any) -> Converter:
+    names = {member.value: member.name for member in enum_class}
+
+    def convert(value: Any) -> Any:
+        if value is None:
+            return None
+        try:
+            return names[value]
+        except (KeyError, TypeError):
+            raise PulledRecordError(f"unknown {enum_class.__name__} value {value!r}") from None
+
+    return convert
+
+
+def _converter(column_type: Any) -> Converter | None:
+    """The conversion a column needs; None when the wire value is the column value."""
+    if isinstance(column_type, UtcDateTime):
+        return _utc_text
+    if isinstance(column_type, DecimalText):
+        return _decimal_text
+    if isinstance(column_type, Enum) and column_type.enum_class is not None:
+        return _enum_names(column_type.enum_class)
+    if isinstance(column_type, JSON):
+        return _json_text
+    if isinstance(column_type, Boolean):
+        return _bool_int
+    return None  # strings, integers, floats, dates (ISO text either way)
+
+
+@dataclass(frozen=True, slots=True)
+class TableSpec:
+    """How one collection's wire records become rows of its table."""
+
+    cls: type[SyncedRecord]
+    table: Table
+    names: tuple[str, ...]  # every column, in table order
+    index: dict[str, int]
+    data_names: tuple[tuple[int, str], ...]  # (column index, name) of the data fields
+    converters: tuple[tuple[int, Converter], ...]
+    defaults: dict[str, Any]  # column values for data fields a record lacks
+    insert_sql: str
+    update_sql: str  # SET every column but id; the id is the last parameter
+    select_sql: str  # SELECT every column ... WHERE id IN ({})
+
+    def row(self, record_id: str, version: int, data: Mapping[str, Any]) -> list[Any]:
+        row: list[Any] = [None] * len(self.names)
+        row[self.index["id"]] = record_id
+        row[self.index["version"]] = version
+        row[self.index["deleted"]] = 0
+        defaults = self.defaults
+        for position, name in self.data_names:
+            row[position] = data[name] if name in data else defaults.get(name)
+        for position, convert in self.converters:
+            value = row[position]
+            if value is not None:
+                row[position] = convert(value)
+        return row
+
+
+_SPECS: dict[type[SyncedRecord], TableSpec] = {}
+
+
+def table_spec(cls: type[SyncedRecord]) -> TableSpec:
+    spec = _SPECS.get(cls)
+    if spec is not None:
+        return spec
+    table: Table = cls.__table__  # type: ignore[attr-defined]
+    names = tuple(column.name for column in table.columns)
+    if names[0] != "id":  # rows are handled as (id, ...) below
+        raise TypeError(f"{table.name}: the id must be the first column")
+    index = {name: i for i, name in enumerate(names)}
+    data_fields = set(cls.data_fields())
+    converters: list[tuple[int, Converter]] = []
+    for i, column in enumerate(table.columns):
+        if column.name in ("id", "version", "deleted"):
+            continue
+        convert = _converter(column.type)
+        if convert is not None:
+            converters.append((i, convert))
+    defaults: dict[str, Any] = {}
+    for name, info in cls.model_fields.items():
+        if name in data_fields and not info.is_required():
+            value = to_wire_value(info.get_default(call_default_factory=True))
+            if isinstance(value, list | dict):
+                value = json.loads(json.dumps(value, default=to_wire_value))
+            defaults[name] = value
+    quoted = ", ".join(f'"{name}"' for name in names)
+    spec = TableSpec(
+        cls=cls,
+        table=table,
+        names=names,
+        index=index,
+        data_names=tuple((index[name], name) for name in names if name in data_fields),
+        converters=tuple(converters),
+        defaults=defaults,
+        insert_sql=(
+            f'INSERT INTO "{table.name}" ({quoted}) VALUES ({", ".join("?" for _ in names)})'
+        ),
+        update_sql=(
+            f'UPDATE "{table.name}" SET '
+            + ", ".join(f'"{name}" = ?' for name in names if name != "id")
+            + " WHERE id = ?"
+        ),
+        select_sql=f'SELECT {quoted} FROM "{table.name}" WHERE id IN ({{}})',
+    )
+    _SPECS[cls] = spec
+    return spec
+
+
+# --- the outbox as the pull sees it --------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class PendingFields:
+    """What a record's unpushed mutations change: these win over pulled values."""
+
+    fields: set[str] = field(default_factory=set)
+    tombstone: bool = False  # a delete (or an undelete after one) is pending: keep ``deleted``
+
+
+def _chunks(items: Sequence[str]) -> Iterable[Sequence[str]]:
+    for start in range(0, len(items), _CHUNK):
+        yield items[start : start + _CHUNK]
+
+
+def _marks(n: int) -> str:
+    return ", ".join("?" for _ in range(n))
+
+
+def _raw(uow: UnitOfWork) -> Any:
+    """The DBAPI connection of the unit of work's transaction."""
+    raw = uow.session.connection().connection.dbapi_connection
+    assert raw is not None
+    return raw
+
+
+def _require_sync(uow: UnitOfWork) -> None:
+    if not uow.applying_sync:
+        raise StoreError(
+            "Gesynchroniseerde gegevens worden alleen bij het synchroniseren zo weggeschreven.",
+            code="store_bulk_write",
+        )
+
+
+def pending_index(uow: UnitOfWork, collection: str, ids: Sequence[str]) -> dict[str, PendingFields]:
+    """The pending fields of those of ``ids`` that have outbox mutations."""
+    raw = _raw(uow)
+    found: dict[str, PendingFields] = {}
+    if raw.execute("SELECT 1 FROM outbox LIMIT 1").fetchone() is None:
+        return found
+    for chunk in _chunks(ids):
+        rows = raw.execute(
+            "SELECT record_id, op, fields FROM outbox WHERE collection = ? "
+            f"AND record_id IN ({_marks(len(chunk))}) ORDER BY mid",
+            (collection, *chunk),
+        )
+        for record_id, op, fields in rows:
+            pending = found.setdefault(record_id, PendingFields())
+            pending.fields.update(loads_json(fields) or {})
+            if op == DELETE:
+                pending.tombstone = True
+    return found
+
+
+# --- applying a pulled page ----------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class ApplyResult:
+    inserted: int = 0
+    updated: int = 0
+    deleted: int = 0  # tombstones applied to records this device had
+    stale: int = 0  # older than the local version: skipped
+    unknown: int = 0  # collections this app does not know: skipped
+    kept_local: int = 0  # records whose pending local fields won over pulled ones
+
+    @property
+    def applied(self) -> int:
+        return self.inserted + self.updated + self.deleted
+
+    def add(self, other: ApplyResult) -> None:
+        self.inserted += other.inserted
+        self.updated += other.updated
+        self.deleted += other.deleted
+        self.stale += other.stale
+        self.unknown += other.unknown
+        self.kept_local += other.kept_local
+
+
+def _existing_versions(raw: Any, table: str, ids: Sequence[str]) -> dict[str, int | None]:
+    found: dict[str, int | None] = {}
+    for chunk in _chunks(ids):
+        found.update(
+            raw.execute(
+                f'SELECT id, version FROM "{table}" WHERE id IN ({_marks(len(chunk))})', chunk
+            ).fetchall()
+        )
+    return found
+
+
+@dataclass(slots=True)
+class PreparedGroup:
+    """One collection's records of a page, turned into rows (tombstones apart)."""
+
+    spec: TableSpec
+    ids: list[str]
+    live: list[tuple[int, list[Any]]]  # (version, row), sorted by id
+    tombstones: list[tuple[int, str]]  # (version, id)
+
+
+@dataclass(slots=True)
+class PreparedPage:
+    groups: list[PreparedGroup]
+    unknown: int = 0
+
+
+#: Order in which a page's collections are written. Contacts go before customers: the search
+#: index's trigger on a contact re-indexes its customer, which costs nothing while the customer
+#: is not there yet, and the customer's own trigger then indexes it with all its contacts at
+#: once (an initial sync writes a third fewer index rows). Other tables have no triggers.
+_APPLY_ORDER: dict[str, int] = {
+    cls.collection: i for i, cls in enumerate(ALL_RECORDS) if cls.collection != "contacts"
+}
+_APPLY_ORDER["contacts"] = _APPLY_ORDER["customers"] - 1
+
+
+def prepare_page(records: Sequence[Mapping[str, Any]]) -> PreparedPage:
+    """Group a page by collection and convert its records to rows; no database needed.
+
+    Separate from ``apply_pulled`` so the engine can do it on the thread that fetched the page
+    while the previous page is being written. Rows are sorted by id: inserting into the primary
+    key's B-tree in order is measurably faster than in version order.
+    """
+    grouped: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
+    for record in records:
+        try:
+            grouped[record["collection"]].append(record)
+        except (KeyError, TypeError) as exc:
+            raise PulledRecordError("pulled record without a collection") from exc
+    page = PreparedPage(groups=[])
+    for collection in sorted(grouped, key=lambda name: _APPLY_ORDER.get(name, -99)):
+        group = grouped[collection]
+        cls = COLLECTIONS.get(collection)
+        if cls is None:
+            page.unknown += len(group)
+            continue
+        spec = table_spec(cls)
+        live: list[tuple[int, list[Any]]] = []
+        tombstones: list[tuple[int, str]] = []
+        ids: list[str] = []
+        for record in group:
+            record_id = record.get("id")
+            version = record.get("version")
+            if type(version) is not int or type(record_id) is not str:
+                raise PulledRecordError(f"{collection}: malformed record {record_id!r}")
+            ids.append(record_id)
+            if record.get("deleted"):
+                tombstones.append((version, record_id))
+                continue
+            data = record.get("data")
+            if not isinstance(data, Mapping):
+                raise PulledRecordError(f"{collection}: record {record_id} without data")
+            live.append((version, spec.row(record_id, version, data)))
+        live.sort(key=lambda item: item[1][0])
+        page.groups.append(PreparedGroup(spec, ids, live, tombstones))
+    return page
+
+
+def apply_pulled(
+    uow: UnitOfWork,
+    records: Sequence[Mapping[str, Any]] | PreparedPage,
+    *,
+    trust_local_versions: bool = True,
+    seen: dict[str, set[str]] | None = None,
+    rebase_pending: bool = False,
+) -> ApplyResult:
+    """Write one pulled page (wire records, or ``prepare_page``'s result) into the store.
+
+    ``trust_local_versions``: skip a record older than the local copy (a page fetched before a
+    push whose result already raised the local version). A reset turns it off: the local
+    versions are then from the server's previous life and mean nothing. ``seen`` collects the
+    ids per collection (a reset sweeps what it did not see). ``rebase_pending`` moves the base
+    version of a record's unpushed mutations to the pulled version (after a reset, their old
+    base versions would make the server see conflicts that are none).
+    """
+    _require_sync(uow)
+    raw = _raw(uow)
+    page = records if isinstance(records, PreparedPage) else prepare_page(records)
+    result = ApplyResult(unknown=page.unknown)
+    for group in page.groups:
+        spec = group.spec
+        collection = spec.cls.collection
+        if seen is not None:
+            seen.setdefault(collection, set()).update(group.ids)
+        existing = _existing_versions(raw, spec.table.name, group.ids)
+        pending = pending_index(uow, collection, group.ids) if existing else {}
+
+        def stale(record_id: str, version: int, existing: dict[str, int | None] = existing) -> bool:
+            if not trust_local_versions:
+                return False
+            local_version = existing.get(record_id)
+            return local_version is not None and version < local_version
+
+        inserts: list[list[Any]] = []
+        updates: list[list[Any]] = []
+        merge: list[list[Any]] = []
+        for version, row in group.live:
+            record_id = row[0]
+            if record_id not in existing:
+                inserts.append(row)
+            elif stale(record_id, version):
+                result.stale += 1
+            elif record_id in pending:
+                merge.append(row)
+            else:
+                updates.append(row)
+        tombstones = []
+        for version, record_id in group.tombstones:
+            if record_id not in existing:
+                continue  # never had it: nothing to delete
+            if stale(record_id, version):
+                result.stale += 1
+            else:
+                tombstones.append((version, record_id))
+        if merge:
+            updates.extend(_keep_local(raw, spec, merge, pending))
+            result.kept_local += len(merge)
+            if rebase_pending:
+                version_index = spec.index["version"]
+                raw.executemany(
+                    "UPDATE outbox SET base_version = ? WHERE collection = ? AND record_id = ?",
+                    [(row[version_index], collection, row[0]) for row in merge],
+                )
+        if inserts:
+            raw.executemany(spec.insert_sql, inserts)
+            result.inserted += len(inserts)
+        if updates:
+            raw.executemany(spec.update_sql, [(*row[1:], row[0]) for row in updates])
+            result.updated += len(updates)
+        if tombstones:
+            raw.executemany(
+                f'UPDATE "{spec.table.name}" SET deleted = 1, version = ? WHERE id = ?', tombstones
+            )
+            result.deleted += len(tombstones)
+    return result
+
+
+def _keep_local(
+    raw: Any, spec: TableSpec, rows: list[list[Any]], pending: dict[str, PendingFields]
+) -> list[list[Any]]:
+    """``rows`` with the local values of their pending fields (and pending tombstones)."""
+    id_index = spec.index["id"]
+    local: dict[str, tuple[Any, ...]] = {}
+    ids = [row[id_index] for row in rows]
+    for chunk in _chunks(ids):
+        for values in raw.execute(spec.select_sql.format(_marks(len(chunk))), chunk):
+            local[values[id_index]] = values
+    deleted_index = spec.index["deleted"]
+    for row in rows:
+        current = local.get(row[id_index])
+        if current is None:
+            continue
+        wanted = pending[row[id_index]]
+        for name in wanted.fields:
+            position = spec.index.get(name)
+            if position is not None:
+                row[position] = current[position]
+        if wanted.tombstone:
+            row[deleted_index] = current[deleted_index]
+    return rows
+
+
+# --- after a push --------------------------------------------------------------------------------
+
+
+def confirm_version(
+    uow: UnitOfWork, collection: str, record_id: str, *, base_version: int | None, version: int
+) -> bool:
+    """The server applied the device's change exactly: the record is now at ``version``.
+
+    Only when the local copy is still at ``base_version`` (no pull moved it meanwhile); the
+    outbox mutations made while the push was under way are rebased on the new version too, so
+    their next push does not look like a conflict with the device's own change.
+    """
+    _require_sync(uow)
+    cls = COLLECTIONS[collection]
+    raw = _raw(uow)
+    table = table_spec(cls).table.name
+    cursor = raw.execute(
+        f'UPDATE "{table}" SET version = ? WHERE id = ? AND version IS ?',
+        (version, record_id, base_version),
+    )
+    if cursor.rowcount != 1:
+        return False
+    raw.execute(
+        "UPDATE outbox SET base_version = ? "
+        "WHERE collection = ? AND record_id = ? AND base_version IS ?",
+        (version, collection, record_id, base_version),
+    )
+    return True
+
+
+def local_version(uow: UnitOfWork, collection: str, record_id: str) -> tuple[bool, int | None]:
+    """(exists, version) of a local record."""
+    cls = COLLECTIONS.get(collection)
+    if cls is None:
+        return False, None
+    row = (
+        _raw(uow)
+        .execute(f'SELECT version FROM "{table_spec(cls).table.name}" WHERE id = ?', (record_id,))
+        .fetchone()
+    )
+    return (row is not None, None if row is None else row[0])
+
+
+def has_pending(uow: UnitOfWork, collection: str, record_id: str) -> bool:
+    row = (
+        _raw(uow)
+        .execute(
+            "SELECT 1 FROM outbox WHERE collection = ? AND record_id = ? LIMIT 1",
+            (collection, record_id),
+        )
+        .fetchone()
+    )
+    return row is not None
+
+
+def drop_pending(uow: UnitOfWork, collection: str, record_id: str) -> int:
+    """Remove a record's remaining outbox mutations (its creation was refused for good)."""
+    cursor = _raw(uow).execute(
+        "DELETE FROM outbox WHERE collection = ? AND record_id = ?", (collection, record_id)
+    )
+    return int(cursor.rowcount)
+
+
+def record_wire(uow: UnitOfWork, collection: str, record_id: str) -> dict[str, Any] | None:
+    """The local record's data fields as wire values (None when it does not exist)."""
+    cls = COLLECTIONS.get(collection)
+    if cls is None:
+        return None
+    record = uow.session.get(cls, record_id)
+    return None if record is None else record.to_wire()
+
+
+def remove_records(uow: UnitOfWork, items: Iterable[tuple[str, str]]) -> int:
+    """Hard-delete local records (the server has never had them, or no longer serves them).
+
+    Not a tombstone: nothing is pushed, the rows just stop existing on this device.
+    """
+    _require_sync(uow)
+    raw = _raw(uow)
+    by_collection: dict[str, list[str]] = defaultdict(list)
+    for collection, record_id in items:
+        by_collection[collection].append(record_id)
+    count = 0
+    for collection, ids in by_collection.items():
+        cls = COLLECTIONS.get(collection)
+        if cls is None:
+            continue
+        table = table_spec(cls).table.name
+        for chunk in _chunks(ids):
+            cursor = raw.execute(f'DELETE FROM "{table}" WHERE id IN ({_marks(len(chunk))})', chunk)
+            count += int(cursor.rowcount)
+    uow.session.expire_all()
+    return count
+
+
+# --- reset ---------------------------------------------------------------------------------------
+
+
+def unseen_records(
+    uow: UnitOfWork, seen: Mapping[str, set[str]]
+) -> list[tuple[str, str, bool, bool]]:
+    """Local records a complete re-pull did not bring: (collection, id, deleted, pending).
+
+    ``pending`` says the record still has outbox mutations (it is the device's own and waits
+    to be pushed).
+    """
+    raw = _raw(uow)
+    waiting = set(raw.execute("SELECT DISTINCT collection, record_id FROM outbox").fetchall())
+    found: list[tuple[str, str, bool, bool]] = []
+    for cls in ALL_RECORDS:
+        known = seen.get(cls.collection, set())
+        table = table_spec(cls).table.name
+        for record_id, deleted in raw.execute(f'SELECT id, deleted FROM "{table}"'):
+            if record_id not in known:
+                found.append(
+                    (
+                        cls.collection,
+                        record_id,
+                        bool(deleted),
+                        (cls.collection, record_id) in waiting,
+                    )
+                )
+    return found
+
+
+def requeue_whole(uow: UnitOfWork, items: Iterable[tuple[str, str]]) -> int:
+    """Queue every data field of these local records as a new upsert, as if just created.
+
+    For a server restored from a backup that lost records this device still has: pushing them
+    again brings them back (parents first, in ``ALL_RECORDS`` order). Their versions are cleared,
+    since they belonged to the server's previous life.
+    """
+    _require_sync(uow)
+    raw = _raw(uow)
+    order = {cls.collection: i for i, cls in enumerate(ALL_RECORDS)}
+    rows = []
+    stamp = to_wire_value(utcnow())
+    for collection, record_id in sorted(items, key=lambda item: order.get(item[0], 99)):
+        data = record_wire(uow, collection, record_id)
+        if data is None:
+            continue
+        rows.append((collection, record_id, UPSERT, None, dumps_json(data), stamp))
+    if rows:
+        raw.executemany(INSERT_SQL, rows)
+        for collection, record_id, *_rest in rows:
+            table = table_spec(COLLECTIONS[collection]).table.name
+            raw.execute(f'UPDATE "{table}" SET version = NULL WHERE id = ?', (record_id,))
+        uow.session.expire_all()
+    return len(rows)
+
+
+def allocated_mid(uow: UnitOfWork) -> int:
+    """The highest mid this store ever gave out (pushed or not)."""
+    row = _raw(uow).execute("SELECT seq FROM sqlite_sequence WHERE name = 'outbox'").fetchone()
+    return int(row[0]) if row else 0

@@ -1,0 +1,161 @@
+"""What a sync reports while it runs (``Progress``) and when it is done (``SyncSummary``).
+
+Plain data, so the Flet app, the terminal command and tests read them the same way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from fieldsales.store.queries import SyncIssue
+
+
+class Phase(StrEnum):
+    LOGIN = "login"
+    PUSH = "push"  # sending the outbox
+    PULL = "pull"  # fetching the server's changes
+    REPAIR = "repair"  # re-fetching records whose local change the server refused
+    DONE = "done"
+
+
+PHASE_LABELS: dict[Phase, str] = {
+    Phase.LOGIN: "Inloggen",
+    Phase.PUSH: "Versturen",
+    Phase.PULL: "Ophalen",
+    Phase.REPAIR: "Herstellen",
+    Phase.DONE: "Klaar",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """Records up and down so far. ``up_total`` is known (the outbox); the pull's is not."""
+
+    phase: Phase
+    up_done: int = 0
+    up_total: int = 0
+    down_done: int = 0
+    pages: int = 0
+    reset: bool = False  # re-fetching everything (new server epoch, too old cursor, upgrade)
+
+    @property
+    def label(self) -> str:
+        return PHASE_LABELS[self.phase]
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUpDue:
+    """An open follow-up of this user due today or earlier."""
+
+    id: str
+    customer_id: str
+    customer_name: str
+    description: str
+    due_on: date
+
+
+@dataclass(slots=True)
+class SyncSummary:
+    """The outcome of one sync: what went up, what came down, what needs attention."""
+
+    started_at: datetime
+    finished_at: datetime | None = None
+    # up
+    pushed: int = 0  # mutations the server answered
+    applied: int = 0
+    merged: int = 0  # applied alongside another device's change to other fields
+    duplicates: int = 0  # the server had them already (a retried push)
+    conflicted: int = 0  # applied, but overwrote a value this device had not seen
+    rejected: int = 0
+    # down
+    pulled: int = 0  # records written (new or changed)
+    deleted: int = 0  # tombstones applied
+    kept_local: int = 0  # pulled records whose unpushed local fields were kept
+    pages: int = 0
+    reset: str | None = None  # why everything was fetched again: epoch, horizon, upgrade, full
+    removed: int = 0  # local records a reset found gone from the server
+    requeued: int = 0  # local records pushed again to a server restored from a backup
+    new_client_id: bool = False  # this store turned out to be a copy: it got a new identity
+    # wire
+    requests: int = 0
+    bytes_sent: int = 0
+    bytes_received: int = 0
+    # attention
+    new_conflicts: list[SyncIssue] = field(default_factory=list)
+    new_rejections: list[SyncIssue] = field(default_factory=list)
+    open_issues: int = 0  # every unresolved conflict copy and rejection, old ones included
+    follow_ups_due: list[FollowUpDue] = field(default_factory=list)
+    pending: int = 0  # local changes still waiting (made while syncing)
+
+    @property
+    def duration_s(self) -> float:
+        if self.finished_at is None:
+            return 0.0
+        return (self.finished_at - self.started_at).total_seconds()
+
+    @property
+    def needs_attention(self) -> bool:
+        """Something for the user: conflict copies or refused changes, or follow-ups due."""
+        return bool(self.open_issues or self.follow_ups_due)
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready (for ``fieldsales sync --json`` and logs)."""
+        return {
+            "started_at": self.started_at.isoformat(),
+            "finished_at": self.finished_at.isoformat() if self.finished_at else None,
+            "duration_s": round(self.duration_s, 3),
+            "up": {
+                "pushed": self.pushed,
+                "applied": self.applied,
+                "merged": self.merged,
+                "duplicates": self.duplicates,
+                "conflicted": self.conflicted,
+                "rejected": self.rejected,
+            },
+            "down": {
+                "pulled": self.pulled,
+                "deleted": self.deleted,
+                "kept_local": self.kept_local,
+                "pages": self.pages,
+                "reset": self.reset,
+                "removed": self.removed,
+                "requeued": self.requeued,
+            },
+            "wire": {
+                "requests": self.requests,
+                "bytes_sent": self.bytes_sent,
+                "bytes_received": self.bytes_received,
+            },
+            "new_client_id": self.new_client_id,
+            "attention": {
+                "open_issues": self.open_issues,
+                "new_conflicts": [_issue(i) for i in self.new_conflicts],
+                "new_rejections": [_issue(i) for i in self.new_rejections],
+                "follow_ups_due": [
+                    {
+                        "id": f.id,
+                        "customer": f.customer_name,
+                        "description": f.description,
+                        "due_on": f.due_on.isoformat(),
+                    }
+                    for f in self.follow_ups_due
+                ],
+            },
+            "pending": self.pending,
+            "needs_attention": self.needs_attention,
+        }
+
+
+def _issue(issue: SyncIssue) -> dict[str, Any]:
+    return {
+        "id": issue.id,
+        "kind": issue.kind,
+        "collection": issue.collection,
+        "record_id": issue.record_id,
+        "field": issue.field,
+        "code": issue.code,
+        "message": issue.message,
+    }
