@@ -349,15 +349,32 @@ class SyncEngine:
                 }
                 for m in batch
             ]
-            response = self._push_batch(run, client_id, wire)
-            settled = self._settle(run, batch, response, attempted_before)
+            response, ours = self._push_batch(run, client_id, wire, attempted_before)
+            settled = self._settle(run, batch, response, ours)
             run.up_done += settled
             with self.store.read() as session:
                 run.up_total = run.up_done + store_queries.count_pending(session)
             self._report(run, Phase.PUSH)
 
-    def _push_batch(self, run: _Run, client_id: str, wire: list[dict[str, Any]]) -> PushResponse:
-        return self._call(run, lambda: self.client.push(client_id, wire))
+    def _push_batch(
+        self, run: _Run, client_id: str, wire: list[dict[str, Any]], attempted_before: int
+    ) -> tuple[PushResponse, int]:
+        """Send one batch; returns the answer and the mid up to which a ``duplicate`` is ours.
+
+        Once the batch went out and its answer was lost, a ``duplicate`` for any of its mids
+        may be the server remembering that first attempt, so only the first attempt's answer
+        can reveal a copied store.
+        """
+        tries = 0
+
+        def send() -> PushResponse:
+            nonlocal tries
+            tries += 1
+            return self.client.push(client_id, wire)
+
+        response = self._call(run, send)
+        ours = attempted_before if tries == 1 else max(attempted_before, wire[-1]["mid"])
+        return response, ours
 
     def _claim(self, last_mid: int) -> tuple[str, int]:
         """Record that mids up to ``last_mid`` are about to be sent; (client id, previous)."""

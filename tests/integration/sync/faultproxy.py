@@ -357,7 +357,9 @@ class FaultProxy:
                     return
                 try:
                     self._down.send(client, response)
-                except OSError:
+                except OSError:  # the client gave up waiting
+                    exchange.finished = time.monotonic()
+                    self._record(exchange)
                     return
                 exchange.down_bytes = len(response)
                 exchange.finished = time.monotonic()

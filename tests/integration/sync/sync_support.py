@@ -363,3 +363,32 @@ def assert_equal_to_server(world: World, device: Device) -> None:
         f"{len(different)} records differ, e.g. {different[0]}: "
         f"server {server[different[0]]} device {local[different[0]]}"
     )
+
+
+def seed_portfolio(
+    world: World, account: Account, *, customers: int = 30, seed: int = 11, years: int = 1
+) -> int:
+    """Load a demo portfolio for ``account`` straight into the server (as an import would);
+    returns how many records that puts in the account's scope."""
+    from datetime import date
+
+    from fieldsales.demo import generate
+    from fieldsales.server.seeding import load_records
+
+    data = generate(
+        seed=seed,
+        salespeople=1,
+        customers_per_salesperson=customers,
+        prospects_per_salesperson=max(1, customers // 10),
+        years=years,
+        today=date(2026, 11, 28),
+    )
+    items = []
+    for record in data.records():
+        if record.collection in ("teams", "users"):
+            continue
+        if hasattr(record, "owner_id"):
+            setattr(record, "owner_id", account.id)  # noqa: B010
+        items.append({"collection": record.collection, "id": record.id, "data": record.to_wire()})
+    load_records(world.backend.engine, world.tenant_id, items)
+    return len(items)
