@@ -13,7 +13,7 @@ from typing import Any
 from sqlmodel import Session, func, select
 
 from fieldsales.domain import pricing
-from fieldsales.domain.enums import CustomerKind, OrderSource, OrderStatus, QuoteStatus
+from fieldsales.domain.enums import CustomerKind, OrderSource, OrderStatus, QuoteStatus, Role
 from fieldsales.domain.errors import DomainError
 from fieldsales.domain.plan_workflow import Actor
 from fieldsales.records import (
@@ -219,7 +219,7 @@ def expire_quotes(store: Store, *, actor: Actor, today: date) -> int:
             .where(Quote.valid_until < today)
             .where(Quote.deleted == False)  # noqa: E712
         )
-        if actor.role.value == "salesperson":
+        if actor.role is Role.SALESPERSON:
             query = query.where(Quote.owner_id == actor.user_id)
         expired = list(uow.session.exec(query).all())
         for quote in expired:

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlmodel import select
 
-from fieldsales.domain.enums import ActionStatus, FollowUpStatus, VisitStatus
+from fieldsales.domain.enums import ActionStatus, FollowUpStatus, Role, VisitStatus
 from fieldsales.domain.plan_workflow import Actor
 from fieldsales.records import Attachment, Contact, FollowUp, PlanAction, Visit
 from fieldsales.services.access import load, load_customer
@@ -209,13 +209,13 @@ def visits_between(store: Store, *, actor: Actor, start: datetime, end: datetime
             .where(Visit.deleted == False)  # noqa: E712
             .order_by(Visit.planned_start)  # type: ignore[arg-type]
         )
-        if actor.role.value == "salesperson":
+        if actor.role is Role.SALESPERSON:
             query = query.where(Visit.owner_id == actor.user_id)
         return list(session.exec(query).all())
 
 
-def day_bounds(day: date, tz: object = None) -> tuple[datetime, datetime]:
-    """[start, end) of a local calendar day as UTC instants (the device's local zone by default)."""
+def day_bounds(day: date) -> tuple[datetime, datetime]:
+    """[start, end) of a calendar day in the device's local zone, as UTC instants."""
     start = datetime.combine(day, time.min).astimezone()
     return start.astimezone(UTC), (start + timedelta(days=1)).astimezone(UTC)
 
