@@ -28,7 +28,7 @@ def utcnow() -> datetime:
 
 
 class DecimalText(TypeDecorator[Decimal]):
-    """A Decimal kept exactly as text: SQLite has no decimal type and REAL would round quantities."""
+    """A Decimal kept exactly as text: SQLite has no decimal type; REAL would round quantities."""
 
     impl = String(40)
     cache_ok = True
