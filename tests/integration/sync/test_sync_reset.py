@@ -1,0 +1,230 @@
+"""Resets and identities: a device offline past the tombstone horizon, a server restored from a
+backup, an app upgrade, a restored (copied) store, access granted and revoked, wrong user."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sync_support import (
+    Backend,
+    ServerProcess,
+    World,
+    assert_equal_to_server,
+    make_world,
+    seed_portfolio,
+    settings_for,
+)
+
+from fieldsales.records import Contact, Customer
+from fieldsales.server import accounts, migrate
+from fieldsales.server.db import make_engine
+from fieldsales.server.maintenance import purge_tombstones
+from fieldsales.store import open_store
+from fieldsales.sync.engine import COLLECTIONS_SEEN, RESET
+from fieldsales.sync.errors import SyncWrongUserError
+
+
+def test_offline_past_the_tombstone_horizon(world: World) -> None:
+    seed_portfolio(world, world.alice, customers=8)
+    stale = world.device(world.alice)
+    busy = world.device(world.alice)
+    stale.sync()
+    busy.sync()
+    gone = [key[1] for key in busy.live_records() if key[0] == "contacts"][:3]
+    for contact_id in gone:
+        busy.delete(Contact, contact_id)
+    busy.sync()
+    purged = purge_tombstones(world.backend.engine, keep_versions=0, tenant_id=world.tenant_id)
+    assert purged >= 3
+    # The stale device edited offline meanwhile: its edit must survive the reset.
+    customer_id = next(key[1] for key in stale.live_records() if key[0] == "customers")
+    stale.update(Customer, customer_id, city="Onderweg bewerkt")
+    summary = stale.sync()
+    assert summary.reset == "horizon"
+    assert summary.removed == 3  # the deletions it missed, found by the complete re-pull
+    for contact_id in gone:
+        assert stale.get(Contact, contact_id) is None
+    stored = stale.get(Customer, customer_id)
+    assert stored is not None
+    assert stored.city == "Onderweg bewerkt"
+    assert stale.state(RESET) is None
+    assert_equal_to_server(world, stale)
+    busy.sync()
+    stored = busy.get(Customer, customer_id)
+    assert stored is not None
+    assert stored.city == "Onderweg bewerkt"
+
+
+@pytest.fixture
+def own_server(tmp_path: Path) -> Iterator[tuple[Backend, Path]]:
+    """A server of its own on SQLite, for tests that stop it and restore its database."""
+    path = tmp_path / "server.sqlite3"
+    url = f"sqlite:///{path}"
+    engine = make_engine(url)
+    migrate.upgrade(engine)
+    server = ServerProcess(url).start()
+    backend = Backend("sqlite", server, engine, settings_for(url))
+    try:
+        yield backend, path
+    finally:
+        server.stop()
+        engine.dispose()
+
+
+def test_server_restored_from_a_backup(own_server: tuple[Backend, Path], tmp_path: Path) -> None:
+    backend, path = own_server
+    world = make_world(backend, tmp_path / "devices")
+    phone = world.device(world.alice)
+    before = phone.customer(name="Voor de back-up")
+    phone.sync()
+    backup = tmp_path / "backup.sqlite3"
+    with sqlite3.connect(path) as source, sqlite3.connect(backup) as copy:
+        source.backup(copy)
+    after = phone.customer(name="Na de back-up")  # pushed, then lost by the restore
+    contact = phone.add(Contact(customer_id=after.id, last_name="Na"))
+    phone.sync()
+    offline = phone.customer(name="Nog niet verstuurd")  # still in the outbox
+
+    backend.server.stop()
+    backend.engine.dispose()
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    shutil.copy(backup, path)
+    migrate.rotate_epoch(backend.engine)  # what operations.md says to do after a restore
+    backend.server.start()
+
+    summary = phone.sync()
+    assert summary.reset == "epoch"
+    assert summary.requeued == 2  # the customer and contact the restore lost, pushed back
+    server = world.server_records(world.alice)
+    for record in (before, after, offline):
+        assert ("customers", record.id) in server
+    assert ("contacts", contact.id) in server
+    assert phone.pending() == 0
+    assert_equal_to_server(world, phone)
+    other = world.device(world.alice)
+    other.sync()
+    assert_equal_to_server(world, other)
+    world.close()
+
+
+def test_a_restored_store_takes_a_new_client_id(world: World, tmp_path: Path) -> None:
+    """A copy of the store (a phone backup put back, a clone) would reuse mids the server has
+    already seen with this client id; it notices and continues under a new one."""
+    phone = world.device(world.alice)
+    phone.customer(name="Eerste")
+    phone.sync()
+    copy_path = tmp_path / "copy.sqlite3"
+    with sqlite3.connect(phone.store.path) as source, sqlite3.connect(copy_path) as copy:
+        source.backup(copy)
+    for i in range(3):
+        phone.customer(name=f"Later {i}")  # mids 2..4, pushed by the original
+    phone.sync()
+
+    restored = world.device(world.alice, path=copy_path)
+    made = restored.customer(name="Na het terugzetten")  # mid 2 again, in the copy
+    summary = restored.sync()
+    assert summary.new_client_id
+    assert restored.engine.client_id != phone.engine.client_id
+    assert ("customers", made.id) in world.server_records(world.alice)
+    assert restored.pending() == 0
+    assert_equal_to_server(world, restored)
+    again = restored.sync()  # and it stays on its new identity
+    assert not again.new_client_id
+    phone.customer(name="Origineel gaat door")
+    assert not phone.sync().new_client_id
+    assert_equal_to_server(world, phone)
+
+
+def test_app_upgrade_with_unsynced_changes(world: World, tmp_path: Path) -> None:
+    path = tmp_path / "old-app.sqlite3"
+    old = open_store(path, target_version=1)  # as the previous app version left it
+    with old.unit_of_work() as uow:
+        uow.add(Customer(owner_id=world.alice.id, name="Van de oude app"))
+        uow.commit()
+    old.close()
+    phone = world.device(world.alice, path=path)  # opening migrates (and backs up) the file
+    assert phone.store.schema_version > 1
+    assert phone.pending() == 1
+    summary = phone.sync()
+    assert summary.applied == 1
+    assert_equal_to_server(world, phone)
+
+
+def test_an_upgrade_that_knows_new_collections_pulls_everything_again(world: World) -> None:
+    seed_portfolio(world, world.alice, customers=4)
+    phone = world.device(world.alice)
+    phone.sync()
+    with phone.store.unit_of_work(applying_sync=True) as uow:  # as an older app recorded it
+        from fieldsales.store import queries
+
+        queries.set_state(uow.session, COLLECTIONS_SEEN, "customers,visits")
+        uow.commit()
+    summary = phone.sync()
+    assert summary.reset == "upgrade"
+    assert summary.pulled > 0
+    assert summary.removed == 0
+    assert_equal_to_server(world, phone)
+
+
+def test_access_granted_and_revoked(world: World) -> None:
+    bob = world.device(world.bob)
+    customer = bob.customer(name="Verhuist BV")
+    bob.add(Contact(customer_id=customer.id, last_name="Mee"))
+    bob.sync()
+    alice = world.device(world.alice)
+    alice.sync()
+    assert alice.get(Customer, customer.id) is None
+
+    accounts.reassign_customers(
+        world.backend.engine,
+        from_username=world.bob.username,
+        to_username=world.alice.username,
+        customer_ids=[customer.id],
+    )
+    alice.sync()  # granted: the customer and everything under it arrive
+    assert alice.get(Customer, customer.id) is not None
+    assert_equal_to_server(world, alice)
+
+    accounts.reassign_customers(
+        world.backend.engine,
+        from_username=world.alice.username,
+        to_username=world.bob.username,
+        customer_ids=[customer.id],
+    )
+    alice.sync()
+    # The server does not tell a device that records left its scope; a full re-pull does.
+    summary = alice.sync(full=True)
+    assert summary.reset == "full"
+    assert summary.removed == 2
+    assert alice.get(Customer, customer.id) is None
+    assert_equal_to_server(world, alice)
+
+
+def test_an_interrupted_reset_starts_again(world: World) -> None:
+    seed_portfolio(world, world.alice, customers=4)
+    phone = world.device(world.alice)
+    phone.sync()
+    with phone.store.unit_of_work(applying_sync=True) as uow:
+        from fieldsales.store import queries
+
+        queries.set_state(uow.session, RESET, "horizon")  # a reset that was cut off
+        queries.set_state(uow.session, "cursor", "17")
+        uow.commit()
+    summary = phone.sync()
+    assert summary.reset == "horizon"
+    assert phone.state(RESET) is None
+    assert_equal_to_server(world, phone)
+
+
+def test_a_store_is_never_synced_as_somebody_else(world: World) -> None:
+    phone = world.device(world.alice)
+    phone.sync()
+    intruder = world.device(world.bob, path=phone.store.path)
+    with pytest.raises(SyncWrongUserError) as raised:
+        intruder.sync()
+    assert "andere gebruiker" in raised.value.message
