@@ -121,5 +121,6 @@ def money_field(*, default: int | None = 0, ge: int | None = None) -> Any:
     return Field(default=default, ge=ge)
 
 
-def decimal_field(*, default: Decimal | None = None, ge: Decimal | None = None) -> Any:
+def decimal_field(*, default: Decimal | None = None, ge: int | None = None) -> Any:
+    """An exact decimal (quantities, percentages); ``ge`` is a whole-number lower bound."""
     return Field(default=default, ge=ge, sa_type=DecimalText)

@@ -58,4 +58,4 @@ class PriceListItem(SyncedRecord, table=True):
     price_list_id: str = Field(max_length=36, index=True)
     product_id: str = Field(max_length=36, index=True)
     price_cents: int = money_field(ge=0)
-    min_quantity: Decimal = decimal_field(default=Decimal(1), ge=Decimal(0))
+    min_quantity: Decimal = decimal_field(default=Decimal(1), ge=0)

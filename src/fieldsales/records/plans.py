@@ -68,7 +68,7 @@ class PlanGoal(SyncedRecord, table=True):
     kind: GoalKind = Field(default=GoalKind.REVENUE)
     product_group_id: str | None = Field(default=None, max_length=36)
     description: str = Field(default="", max_length=1000)
-    target_value: Decimal = decimal_field(default=Decimal(0), ge=Decimal(0))
+    target_value: Decimal = decimal_field(default=Decimal(0), ge=0)
 
 
 class PlanAction(SyncedRecord, table=True):
