@@ -280,7 +280,7 @@ class SyncClient:
         password = self._password_value()
         if self.username is None or password is None:
             raise SyncAuthError(
-                "Log in om te synchroniseren: er is geen wachtwoord bekend.",
+                "Log in om te synchroniseren.",
                 code="sync_login_required",
             )
         response = self._send(
@@ -345,10 +345,16 @@ class SyncClient:
             if current is not None and current.refresh_token:
                 try:
                     return self.refresh()
-                except SyncAuthError:
+                except SyncAuthError as exc:
                     if not self.can_login:
                         self._set_tokens(None)
-                        raise
+                        raise SyncAuthError(
+                            "Je sessie bij de server is verlopen. Log opnieuw in om te "
+                            "synchroniseren.",
+                            code="sync_login_required",
+                            status=exc.status,
+                            server_code=exc.server_code,
+                        ) from exc
             return self.login()
 
     def _valid_tokens(self) -> Tokens:
