@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
 from fieldsales.domain.enums import (
     ActionKind,
@@ -45,10 +46,13 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
-class SaleLine:
+class SaleLine(NamedTuple):
     """One order line that counts as revenue (placed or delivered orders, ERP imports included;
-    drafts and cancelled orders are left out by the query)."""
+    drafts and cancelled orders are left out by the query).
+
+    A named tuple rather than a frozen dataclass: reports build one per order line, tens of
+    thousands at a time, and a tuple is built several times faster.
+    """
 
     customer_id: str
     product_id: str

@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import Select, String, and_, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from fieldsales.domain.enums import ComplaintStatus, OrderStatus, VisitStatus
@@ -74,9 +74,11 @@ def sale_lines(
             lines.c.product_id,
             products.c.product_group_id,
             lines.c.order_id,
-            orders.c.order_date,
+            # Read as text and parsed by date.fromisoformat (C), several times faster than the
+            # Date type's own parsing over tens of thousands of lines.
+            type_coerce(orders.c.order_date, String),
             lines.c.net_cents,
-            lines.c.quantity,
+            type_coerce(lines.c.quantity, String),
         )
         .select_from(lines)
         .join(orders, orders.c.id == lines.c.order_id)
@@ -91,10 +93,25 @@ def sale_lines(
         query = query.where(orders.c.order_date <= until)
     if customer_ids is not None:
         query = query.where(lines.c.customer_id.in_(list(customer_ids)))
+    parse_date = date.fromisoformat
+    one = Decimal(1)
     return [
-        SaleLine(cid, pid, group, oid, on, net, qty if qty is not None else Decimal(1))
-        for cid, pid, group, oid, on, net, qty in session.execute(query)
+        SaleLine(cid, pid, group, oid, parse_date(on), net, Decimal(qty) if qty else one)
+        for cid, pid, group, oid, on, net, qty in _raw_rows(session, query)
     ]
+
+
+def _raw_rows(session: Session, query: AnySelect) -> list[tuple[Any, ...]]:
+    """All rows as the driver returns them, for queries whose columns need no type processing.
+
+    SQLAlchemy's row objects cost a few microseconds each; over the 20,000 order lines of a
+    portfolio that is most of a report's time, and these columns are plain text and integers.
+    """
+    result = session.execute(query)
+    cursor = result.cursor  # type: ignore[attr-defined]
+    rows: list[tuple[Any, ...]] = cursor.fetchall()
+    result.close()
+    return rows
 
 
 def visit_facts(
@@ -108,9 +125,9 @@ def visit_facts(
     query: AnySelect = select(
         visits.c.id,
         visits.c.customer_id,
-        visits.c.planned_start,
-        visits.c.status,
-        visits.c.reported_at,
+        type_coerce(visits.c.planned_start, String),
+        type_coerce(visits.c.status, String),  # the member's name, as enum columns store it
+        type_coerce(visits.c.reported_at, String),
         visits.c.satisfaction,
         visits.c.plan_action_id,
     ).where(visits.c.deleted.is_(False))
@@ -121,18 +138,24 @@ def visit_facts(
         query = query.where(visits.c.planned_start >= bound)
     if customer_ids is not None:
         query = query.where(visits.c.customer_id.in_(list(customer_ids)))
+    statuses = {status.name: status for status in VisitStatus}
     return [
         VisitFact(
             visit_id=vid,
             customer_id=cid,
-            planned_on=start.astimezone().date(),
-            status=VisitStatus(status),
-            reported_on=reported.astimezone().date() if reported is not None else None,
+            planned_on=_local_date(start),
+            status=statuses[status],
+            reported_on=_local_date(reported) if reported is not None else None,
             satisfaction=score,
             plan_action_id=action,
         )
-        for vid, cid, start, status, reported, score, action in session.execute(query)
+        for vid, cid, start, status, reported, score, action in _raw_rows(session, query)
     ]
+
+
+def _local_date(iso_utc: str) -> date:
+    """The device-local calendar date of an instant stored as UTC ISO text."""
+    return datetime.fromisoformat(iso_utc).astimezone().date()
 
 
 def customer_facts(session: Session, *, owner_id: str | None) -> list[CustomerFact]:
