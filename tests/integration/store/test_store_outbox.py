@@ -189,7 +189,7 @@ def test_a_hard_delete_of_a_synced_record_is_refused(store: Store) -> None:
             uow.session.delete(loaded)
         assert caught.value.code == "store_hard_delete"
     with store.unit_of_work() as uow, pytest.raises(StoreError) as bulk:
-        uow.session.execute(delete(Customer).where(Customer.id == customer.id))  # type: ignore[arg-type]
+        uow.session.execute(delete(Customer).where(Customer.id == customer.id))
     assert bulk.value.code == "store_bulk_write"
     assert raw(store.path, "SELECT count(*) FROM customers") == [(1,)]
 
