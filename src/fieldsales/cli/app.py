@@ -2,6 +2,7 @@
 
 fieldsales                                  the app (desktop window, or browser with --web)
 fieldsales app [--data-dir DIR] [--user USERNAME] [--web] [--port N] [--host H]
+fieldsales sync --server URL --username NAME [--data-dir DIR]   (password: FIELDSALES_PASSWORD)
 """
 
 from __future__ import annotations
@@ -52,7 +53,23 @@ def run_app(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS: dict[str, Command] = {"app": (_configure_app, run_app)}
+def _configure_sync(parser: argparse.ArgumentParser) -> None:
+    from fieldsales.cli import sync_command
+
+    sync_command.configure(parser)
+
+
+def run_sync(args: argparse.Namespace) -> int:
+    from fieldsales.cli import sync_command
+
+    return sync_command.run(args)
+
+
+COMMANDS: dict[str, Command] = {
+    "app": (_configure_app, run_app),
+    "sync": (_configure_sync, run_sync),
+}
+HELP = {"app": "de app starten", "sync": "synchroniseren met de server (zonder scherm)"}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -61,7 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (configure, _run) in COMMANDS.items():
-        configure(sub.add_parser(name, help="de app starten" if name == "app" else None))
+        configure(sub.add_parser(name, help=HELP.get(name)))
     return parser
 
 
