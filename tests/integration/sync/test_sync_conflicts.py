@@ -15,6 +15,7 @@ from fieldsales.records import Contact, Customer, Visit
 from fieldsales.store import outbox as store_outbox
 from fieldsales.store import queries as store_queries
 from fieldsales.store.local_tables import outbox
+from fieldsales.sync.errors import SyncStalledError
 
 
 def shared_customer(world: World, *devices: Device, **fields: object) -> Customer:
@@ -241,3 +242,21 @@ def test_a_local_edit_made_while_pulling_survives_and_is_pushed(world: World) ->
     stored = other.get(Customer, customer_id)
     assert stored is not None
     assert stored.city == "Mijn stad"
+
+
+def test_editing_again_after_a_push_is_no_conflict_with_oneself(world: World) -> None:
+    """The push's answer gives the record its new version (and rebases the edits made since),
+    so the next edit of the same field is not taken for a conflict with the device's own."""
+    with FaultProxy(world.backend.url) as proxy:
+        phone = world.device(world.alice, url=proxy.url, options=replace(FAST, stall_timeout=0.5))
+        customer = shared_customer(world, phone, name="Twee keer")
+        phone.update(Customer, customer.id, notes="Eerste versie")
+        proxy.add(Fault("drop_before", path="/sync/pull", times=1000))  # push only
+        with pytest.raises(SyncStalledError):
+            phone.sync()
+        phone.update(Customer, customer.id, notes="Tweede versie")
+        proxy.clear()
+        summary = phone.sync()
+    assert (summary.applied, summary.conflicted, summary.merged) == (1, 0, 0)
+    assert phone.issues() == []
+    assert_equal_to_server(world, phone)
