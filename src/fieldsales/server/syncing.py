@@ -4,6 +4,12 @@ Push applies a device's outbox in order, in one transaction that also stores the
 ``last_mid``, so a retried push is a no-op and a half-applied push cannot exist. Every mutation
 gets its own verdict; a refused one is recorded and answered, never blocks the ones after it.
 
+The tenant's version lock serialises every writer of a tenant, so the work done while holding it
+decides how many devices can sync at once. Records a device created (most of a day's outbox, all
+of a first upload) are therefore validated before the lock is taken: their data are exactly the
+pushed fields, so the answer cannot change while waiting. Edits merge with the stored row and are
+validated under the lock, normalising only the values that differ from the stored ones.
+
 Pull streams stored JSON: one indexed range scan per page, rows glued into the response body as
 bytes, without building a pydantic object per record.
 """
@@ -84,14 +90,45 @@ def check_push_shape(request: PushRequest, *, max_mutations: int) -> None:
         previous = mutation.mid
 
 
+#: What validating a created record gave: its canonical data, or why it was refused.
+Validated = dict[str, Any] | Rejection
+
+
+def validate_created(mutations: Iterable[Mutation]) -> dict[int, Validated]:
+    """Validate, by mid, the records the device says it created (upserts without a
+    ``base_version``), without touching the database. Used only for a mutation whose record the
+    push then finds absent, when the data to validate are exactly its fields."""
+    validated: dict[int, Validated] = {}
+    for mutation in mutations:
+        if mutation.op is not MutationOp.UPSERT or mutation.base_version is not None:
+            continue
+        try:
+            record_class(mutation.collection)
+            check_field_names(mutation.collection, mutation.fields)
+        except Rejection:
+            continue  # refused for its names under the lock, before validation
+        try:
+            validated[mutation.mid] = validate_data(mutation.collection, mutation.fields)
+        except Rejection as rejection:
+            validated[mutation.mid] = rejection
+    return validated
+
+
 class _PushContext:
     """The state of one push while its mutations are applied in memory."""
 
-    def __init__(self, conn: Connection, principal: Principal, client_id: str) -> None:
+    def __init__(
+        self,
+        conn: Connection,
+        principal: Principal,
+        client_id: str,
+        created: dict[int, Validated] | None = None,
+    ) -> None:
         self.conn = conn
         self.principal = principal
         self.client_id = client_id
         self.tenant_id = principal.tenant_id
+        self.created = created or {}
         self.clock = VersionClock(conn, principal.tenant_id)
         self.rows: dict[str, StoredRecord] = {}
         self.loaded_versions: dict[str, int] = {}
@@ -185,8 +222,7 @@ class _PushContext:
             raise Rejection(
                 "deleted", "Dit record is intussen verwijderd; de wijziging is niet bewaard."
             )
-        merged = {**row.data, **mutation.fields} if row is not None else dict(mutation.fields)
-        data = validate_data(collection, merged)
+        data = self._validate(mutation, row)
 
         scope = record_class(collection).scope
         customer_owner = None
@@ -269,6 +305,18 @@ class _PushContext:
             )
         return self._result(mutation, status, version, lost)
 
+    def _validate(self, mutation: Mutation, row: StoredRecord | None) -> dict[str, Any]:
+        if row is not None:
+            return validate_data(
+                mutation.collection, {**row.data, **mutation.fields}, stored=row.data
+            )
+        done = self.created.get(mutation.mid)
+        if done is None:
+            return validate_data(mutation.collection, mutation.fields)
+        if isinstance(done, Rejection):
+            raise Rejection(done.code, done.message, done.details)
+        return done
+
     def _check_protected(
         self,
         collection: str,
@@ -342,8 +390,9 @@ def protected_defaults(collection: str, data: dict[str, Any]) -> dict[str, Any]:
 
 def push(engine: Engine, principal: Principal, request: PushRequest) -> bytes:
     """Apply a push and answer with the serialised ``PushResponse``."""
+    created = validate_created(request.mutations)  # before the version lock (module docstring)
     with write_transaction(engine) as conn:
-        context = _PushContext(conn, principal, request.client_id)
+        context = _PushContext(conn, principal, request.client_id, created)
         key = (sync_clients.c.account_id == principal.account_id) & (
             sync_clients.c.client_id == request.client_id
         )
