@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, Enum, Table
@@ -58,7 +59,11 @@ def _utc_text(value: Any) -> Any:
 
 
 def _decimal_text(value: Any) -> Any:
-    return None if value is None else str(Decimal(str(value)))
+    """What ``DecimalText`` binds. The wire already carries decimals as text; any valid decimal
+    text reads back as the same value, so only numbers are converted."""
+    if value is None or type(value) is str:
+        return value
+    return str(Decimal(str(value)))
 
 
 def _json_text(value: Any) -> Any:
@@ -114,14 +119,17 @@ class TableSpec:
     update_sql: str  # SET every column but id; the id is the last parameter
     select_sql: str  # SELECT every column ... WHERE id IN ({})
 
+    getter: Callable[[Mapping[str, Any]], tuple[Any, ...]]  # the data fields, in column order
+
     def row(self, record_id: str, version: int, data: Mapping[str, Any]) -> list[Any]:
-        row: list[Any] = [None] * len(self.names)
-        row[self.index["id"]] = record_id
-        row[self.index["version"]] = version
-        row[self.index["deleted"]] = 0
-        defaults = self.defaults
-        for position, name in self.data_names:
-            row[position] = data[name] if name in data else defaults.get(name)
+        try:
+            row = [record_id, version, 0, *self.getter(data)]
+        except KeyError:  # a field the server did not send: its default
+            defaults = self.defaults
+            row = [record_id, version, 0]
+            row.extend(
+                data[name] if name in data else defaults.get(name) for _, name in self.data_names
+            )
         for position, convert in self.converters:
             value = row[position]
             if value is not None:
@@ -132,14 +140,22 @@ class TableSpec:
 _SPECS: dict[type[SyncedRecord], TableSpec] = {}
 
 
+def _getter(names: tuple[str, ...]) -> Callable[[Mapping[str, Any]], tuple[Any, ...]]:
+    """``itemgetter`` over ``names`` that always returns a tuple (even for one name)."""
+    if len(names) == 1:
+        single = itemgetter(names[0])
+        return lambda data: (single(data),)
+    return itemgetter(*names)
+
+
 def table_spec(cls: type[SyncedRecord]) -> TableSpec:
     spec = _SPECS.get(cls)
     if spec is not None:
         return spec
     table: Table = cls.__table__  # type: ignore[attr-defined]
     names = tuple(column.name for column in table.columns)
-    if names[0] != "id":  # rows are handled as (id, ...) below
-        raise TypeError(f"{table.name}: the id must be the first column")
+    if names[:3] != ("id", "version", "deleted"):  # rows are built as (id, version, deleted, ...)
+        raise TypeError(f"{table.name}: id, version, deleted must be the first columns")
     index = {name: i for i, name in enumerate(names)}
     data_fields = set(cls.data_fields())
     converters: list[tuple[int, Converter]] = []
@@ -174,6 +190,7 @@ def table_spec(cls: type[SyncedRecord]) -> TableSpec:
             + " WHERE id = ?"
         ),
         select_sql=f'SELECT {quoted} FROM "{table.name}" WHERE id IN ({{}})',
+        getter=_getter(names[3:]),
     )
     _SPECS[cls] = spec
     return spec

@@ -33,6 +33,7 @@ import httpx
 import orjson
 from pydantic import ValidationError as PydanticValidationError
 
+from fieldsales.sync._gc import gc_paused
 from fieldsales.sync.errors import (
     SyncAuthError,
     SyncError,
@@ -467,7 +468,8 @@ class SyncClient:
         if epoch is not None:
             params["epoch"] = epoch
         response = self._checked(self._authed("GET", "/sync/pull", params=params))
-        return PullPage.parse(response.content, wire_bytes=response.num_bytes_downloaded)
+        with gc_paused():
+            return PullPage.parse(response.content, wire_bytes=response.num_bytes_downloaded)
 
 
 __all__ = [

@@ -61,6 +61,7 @@ from fieldsales.store import queries as store_queries
 from fieldsales.store.errors import StoreError
 from fieldsales.store.local_tables import sync_issues
 from fieldsales.store.outbox import DELETE, PendingMutation
+from fieldsales.sync._gc import gc_paused
 from fieldsales.sync.client import PullPage, SyncClient
 from fieldsales.sync.errors import (
     SyncAuthError,
@@ -140,12 +141,16 @@ class _Page:
     prepared: sync_apply.PreparedPage
 
 
-def _bad_record(exc: Exception) -> SyncServerError:
-    return SyncServerError(
-        "De server stuurde gegevens die deze app niet kan lezen.",
-        code="sync_bad_record",
-        details=str(exc),
-    )
+def _prepare(page: PullPage) -> sync_apply.PreparedPage:
+    try:
+        with gc_paused():
+            return sync_apply.prepare_page(page.records)
+    except sync_apply.PulledRecordError as exc:
+        raise SyncServerError(
+            "De server stuurde gegevens die deze app niet kan lezen.",
+            code="sync_bad_record",
+            details=str(exc),
+        ) from exc
 
 
 @dataclass
@@ -654,10 +659,7 @@ class SyncEngine:
     def _prepared(self, run: _Run, cursor: int, epoch: str | None) -> _Page:
         """Fetch a page and turn it into rows (on the prefetch thread when there is one)."""
         page = self._fetch(run, cursor, epoch)
-        try:
-            return _Page(page, sync_apply.prepare_page(page.records))
-        except sync_apply.PulledRecordError as exc:
-            raise _bad_record(exc) from exc
+        return _Page(page, _prepare(page))
 
     def _pull_pages(
         self,
@@ -669,10 +671,7 @@ class SyncEngine:
         keep_cursor: bool = False,
     ) -> int:
         """Apply ``first`` and every page after it; returns the final cursor."""
-        try:
-            current = _Page(first, sync_apply.prepare_page(first.records))
-        except sync_apply.PulledRecordError as exc:
-            raise _bad_record(exc) from exc
+        current = _Page(first, _prepare(first))
         executor = ThreadPoolExecutor(max_workers=1) if self.options.prefetch else None
         upcoming: Future[_Page] | None = None
         try:
@@ -705,13 +704,14 @@ class SyncEngine:
         summary = run.summary
         page = current.page
         with self._uow() as uow:
-            applied = sync_apply.apply_pulled(
-                uow,
-                current.prepared,
-                trust_local_versions=seen is None,
-                seen=seen,
-                rebase_pending=seen is not None,
-            )
+            with gc_paused():
+                applied = sync_apply.apply_pulled(
+                    uow,
+                    current.prepared,
+                    trust_local_versions=seen is None,
+                    seen=seen,
+                    rebase_pending=seen is not None,
+                )
             session = uow.session
             stored = int(store_queries.get_state(session, CURSOR) or 0)
             if not keep_cursor:
