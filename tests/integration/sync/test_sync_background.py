@@ -90,7 +90,7 @@ def test_offline_then_back(world: World, loops: list[BackgroundSync]) -> None:
         loop.notify_change()
         wait_for(lambda: loop.status.pending == 1)
         probes = len(proxy.requests("/health"))
-        time.sleep(0.5)
+        time.sleep(0.3)
         assert len(proxy.requests("/health")) > probes  # it keeps looking for a connection
         assert not proxy.requests("/sync/push")[-1:] or proxy.requests("/sync/push")[-1].fault
         cut.times = 0  # the connection is back
