@@ -1,17 +1,23 @@
-"""Read models for the app's screens: the customer list, a customer's file, today's visits.
+"""Read models for the app's screens: the customer list, a customer's file, today's visits,
+and what the sync screens show (the server, open sync issues, follow-ups due).
 
 Plain functions over ``store.read()`` returning records and small dataclasses, so the UI needs no
 database code. Every function applies the actor's scope the way the server does: a salesperson
 sees own customers only, a manager or admin the whole (synced) team.
+
+Two small writes live here too because they are device settings, not business changes: the
+server address the app syncs with, and marking a sync issue handled. Neither is synced, so
+neither goes through the outbox.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from fieldsales.domain.enums import (
@@ -24,6 +30,7 @@ from fieldsales.domain.enums import (
 )
 from fieldsales.domain.plan_workflow import Actor
 from fieldsales.records import (
+    COLLECTIONS,
     AccountPlan,
     Complaint,
     Contact,
@@ -39,6 +46,8 @@ from fieldsales.services.access import load, load_customer
 from fieldsales.services.visits import day_bounds
 from fieldsales.store import Store
 from fieldsales.store import queries as store_queries
+from fieldsales.store.local_tables import sync_issues as sync_issues_table
+from fieldsales.store.queries import SyncIssue
 
 #: How many rows one page of the customer list holds; the list asks for the next page on demand.
 PAGE_SIZE = 100
@@ -81,19 +90,169 @@ def find_user(store: Store, *, username: str) -> UserProfile | None:
 class SyncStatus:
     pending: int  # local changes not yet pushed
     last_sync_at: datetime | None  # None: this device never synced
+    open_issues: int = 0  # conflict copies and refused changes the user has not settled
+
+
+#: Keys of the store's sync state the app reads and writes (the engine owns the others).
+SERVER_URL = "server_url"
+LAST_SYNC = "last_sync_at"
+SYNC_USERNAME = "username"  # the account the store was first synced as (set by the engine)
+SYNC_ACCOUNT = "account_id"  # that account's id (set by the engine)
 
 
 def sync_status(store: Store) -> SyncStatus:
     with store.read() as session:
         pending = store_queries.count_pending(session)
-        raw = store_queries.get_state(session, "last_sync_at")
+        raw = store_queries.get_state(session, LAST_SYNC)
+        issues = _count_open_issues(session)
     last = None
     if raw:
         try:
             last = datetime.fromisoformat(raw)
         except ValueError:
             last = None
-    return SyncStatus(pending=pending, last_sync_at=last)
+    return SyncStatus(pending=pending, last_sync_at=last, open_issues=issues)
+
+
+def _count_open_issues(session: Session) -> int:
+    query = (
+        select(func.count())
+        .select_from(sync_issues_table)
+        .where(sync_issues_table.c.resolved_at.is_(None))
+    )
+    return int(session.exec(query).one())
+
+
+def server_url(store: Store) -> str | None:
+    """The server this device syncs with, as remembered from an earlier start."""
+    with store.read() as session:
+        return store_queries.get_state(session, SERVER_URL)
+
+
+def remember_server_url(store: Store, *, url: str) -> None:
+    """Keep the server address in the store, so the next start needs no ``--server``."""
+    with store.unit_of_work() as uow:
+        store_queries.set_state(uow.session, SERVER_URL, url)
+        uow.commit()
+
+
+def synced_username(store: Store) -> str | None:
+    """The account name the store's data belongs to (None before the first sync)."""
+    with store.read() as session:
+        return store_queries.get_state(session, SYNC_USERNAME)
+
+
+def synced_account(store: Store) -> str | None:
+    """The id of the account the store's data belongs to (None before the first sync)."""
+    with store.read() as session:
+        return store_queries.get_state(session, SYNC_ACCOUNT)
+
+
+def pending_by_collection(store: Store) -> dict[str, int]:
+    """Waiting changes per collection (``{"visits": 2}``): what the next push will send."""
+    with store.read() as session:
+        total = store_queries.count_pending(session)
+        mutations = store_queries.pending_mutations(session, limit=max(total, 1))
+    return dict(Counter(m.collection for m in mutations))
+
+
+# --- sync issues and follow-ups (the "Aandacht nodig" screen, the day-end summary) -------------
+
+
+@dataclass(frozen=True, slots=True)
+class SyncIssueRow:
+    """One open sync issue with the record it is about, as far as the device still has it."""
+
+    issue: SyncIssue
+    title: str  # "Bakkerij Jansen", "Bezoek 28-11-2026, Bakkerij Jansen"
+    customer_id: str | None  # the customer file to open, when it is here and the user's
+
+
+def sync_issues(store: Store, *, actor: Actor, limit: int = 200) -> list[SyncIssueRow]:
+    """Open conflict copies and refused changes, oldest first, each with what it is about."""
+    owner = _owner(actor)
+    with store.read() as session:
+        issues = store_queries.open_issues(session, limit=limit)
+        return [_issue_row(session, issue, owner) for issue in issues]
+
+
+def sync_issue_rows(store: Store, *, actor: Actor, issues: list[SyncIssue]) -> list[SyncIssueRow]:
+    """The same rows for issues already at hand (a sync summary's new conflicts/rejections)."""
+    owner = _owner(actor)
+    with store.read() as session:
+        return [_issue_row(session, issue, owner) for issue in issues]
+
+
+def resolve_sync_issue(store: Store, *, actor: Actor, issue_id: int) -> bool:
+    """The user settled an issue; False when it was already settled (another tab, say).
+
+    Issues are the device's own bookkeeping of this user's sync, so any signed-in user of the
+    device may settle them; nothing is sent to the server.
+    """
+    del actor  # every issue on the device is the signed-in user's own
+    with store.unit_of_work() as uow:
+        done = store_queries.resolve_issue(uow.session, issue_id)
+        uow.commit()
+    return done
+
+
+def _issue_row(session: Session, issue: SyncIssue, owner: str | None) -> SyncIssueRow:
+    cls = COLLECTIONS.get(issue.collection)
+    record: Any = session.get(cls, issue.record_id) if cls is not None else None
+    values = issue.local_value if isinstance(issue.local_value, dict) else {}
+    customer_id: str | None
+    if isinstance(record, Customer):
+        customer_id = record.id
+    else:
+        customer_id = getattr(record, "customer_id", None) or values.get("customer_id")
+    customer = session.get(Customer, customer_id) if isinstance(customer_id, str) else None
+    if customer is not None and (customer.deleted or (owner and customer.owner_id != owner)):
+        customer = None
+    title = _record_title(record, values, customer)
+    return SyncIssueRow(issue=issue, title=title, customer_id=customer.id if customer else None)
+
+
+def _record_title(record: Any, values: dict[str, Any], customer: Customer | None) -> str:
+    """A name a salesperson recognises: the customer, a contact's name, a visit's date."""
+    if isinstance(record, Customer):
+        return record.name
+    name = values.get("name")
+    if record is None and isinstance(name, str) and name:
+        return name  # a refused new customer: only its pushed fields are left
+    where = customer.name if customer is not None else ""
+    if isinstance(record, Contact):
+        person = " ".join(p for p in (record.first_name, record.last_name) if p)
+        return ", ".join(p for p in (person, where) if p)
+    if isinstance(record, Visit):
+        when = record.planned_start.astimezone().strftime("%d-%m-%Y")
+        return ", ".join(p for p in (f"Bezoek {when}", where) if p)
+    description = getattr(record, "description", None) or values.get("description")
+    if isinstance(description, str) and description:
+        short = description if len(description) <= 60 else description[:57] + "..."
+        return ", ".join(p for p in (short, where) if p)
+    return where
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUpRow:
+    follow_up: FollowUp
+    customer_name: str
+
+
+def follow_ups_due(store: Store, *, actor: Actor, through: date) -> list[FollowUpRow]:
+    """The actor's open follow-ups due on or before ``through`` (tomorrow, at day end)."""
+    query = (
+        select(FollowUp, Customer)
+        .join(Customer, col(Customer.id) == col(FollowUp.customer_id))
+        .where(col(FollowUp.deleted).is_(False))
+        .where(FollowUp.status == FollowUpStatus.OPEN)
+        .where(col(FollowUp.due_on).is_not(None))
+        .where(col(FollowUp.due_on) <= through)
+        .where(FollowUp.owner_id == actor.user_id)
+        .order_by(col(FollowUp.due_on), col(Customer.name), col(FollowUp.id))
+    )
+    with store.read() as session:
+        return [FollowUpRow(f, c.name) for f, c in session.exec(query).all()]
 
 
 # --- customers ----------------------------------------------------------------------------------
