@@ -115,6 +115,18 @@ class FletHarness:
                 for _ in range(turns):
                     await asyncio.sleep(0)
 
+    async def wait_until(
+        self, condition: Callable[[], Any], *, timeout: float = 10.0, what: str = ""
+    ) -> None:
+        """Let the loop run (updates the app hands over from its sync threads) until
+        ``condition()`` holds; fails with what the page shows when it does not in time."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while not condition():
+            if asyncio.get_running_loop().time() > deadline:
+                raise AssertionError(f"not reached: {what or condition}; page shows {self.texts()}")
+            await asyncio.sleep(0.02)
+        await self.settle()
+
     # ---- finders ---------------------------------------------------------------------------
     def all_controls(self) -> list[BaseControl]:
         return list(self.session.index.values())

@@ -6,14 +6,12 @@ from pathlib import Path
 
 import flet as ft
 from flet_harness import FletHarness
-from ui_data import NOW, Day, add_user, clock
+from ui_data import Day, add_user, clock
 
 from fieldsales.domain.enums import Role
 from fieldsales.domain.plan_workflow import Actor
-from fieldsales.services.browse import SyncStatus
 from fieldsales.store import Store, open_store
 from fieldsales.ui.main import AppConfig, build_app, make_main, start
-from fieldsales.ui.shell import sync_text
 
 
 async def launch(
@@ -85,30 +83,44 @@ async def test_sync_indicator_counts_pending_changes_honestly(
     count = h.get(key="sync-count")
     pending = int(count.value)
     assert pending > 0  # the seed wrote customers, contacts and visits
-    assert label.value.startswith("Nog niet gesynchroniseerd")
+    assert label.value == "Alleen op dit apparaat"  # no server set: honest about it
     assert not label.visible  # compact: only icon and number; the sentence is the tooltip
-    assert h.get(key="sync-indicator").tooltip == label.value
+    tooltip = h.get(key="sync-indicator").tooltip
+    assert tooltip.startswith("Geen server ingesteld: je gegevens staan alleen op dit apparaat.")
+    assert tooltip.endswith(f"{pending} wijzigingen wachten op verzending.")
 
     await h.click(h.get(key="visit-done"))
     await h.click(h.get(key="score-3"))
     assert int(h.get(key="sync-count").value) == pending + 1  # one visit update waits
 
+    await h.resize(1024, 768)
+    assert h.get(key="sync-label").visible  # wide: the words beside the icon
 
-def test_sync_text_sentences() -> None:
-    assert sync_text(SyncStatus(pending=0, last_sync_at=None)) == (
-        "Nog niet gesynchroniseerd; geen wijzigingen wachten"
+
+async def test_tapping_the_local_only_indicator_asks_for_a_server(
+    store: Store, actor: Actor, day: Day
+) -> None:
+    add_user(store, actor, username="anna", full_name="Anna de Vries")
+    h = await launch(store, actor)
+    await h.click(h.get(key="sync-indicator"))
+    assert h.get(key="sign-in-server").value == ""
+    assert h.get(key="sign-in-username").value == "anna"
+    await h.click(h.get(key="sign-in-submit"))
+    assert h.get(key="sign-in-error").value == ("Vul het adres van de server en je wachtwoord in.")
+    await h.enter_text(h.get(key="sign-in-server"), "sync.example.nl")
+    await h.enter_text(h.get(key="sign-in-password"), "geheim")
+    await h.click(h.get(key="sign-in-submit"))
+    assert h.get(key="sign-in-error").value.startswith(
+        "Het serveradres moet met http:// of https:// beginnen"
     )
-    assert sync_text(SyncStatus(pending=1, last_sync_at=None)).endswith("1 wijziging wacht")
-    synced = sync_text(SyncStatus(pending=3, last_sync_at=NOW))
-    assert (
-        synced
-        == f"Laatst gesynchroniseerd 27-11-2026 {NOW.strftime('%H:%M')}; 3 wijzigingen wachten"
-    )
+    await h.click(h.get(key="sign-in-cancel"))
+    assert not [d for d in h.dialogs() if isinstance(d, ft.AlertDialog)]
 
 
-async def test_start_without_users_says_to_sync_first(store: Store) -> None:
+async def test_start_without_users_asks_to_sign_in(store: Store) -> None:
     h = await FletHarness().start(lambda page: start(page, store, username=None))
     assert h.has_text("Dit apparaat heeft nog geen gegevens")
+    assert h.get(key="sign-in-server").visible  # no server known yet: asked for
     assert h.page.navigation_bar is None
 
 

@@ -1,5 +1,5 @@
-"""What every screen gets: the page, the store and the signed-in user, plus the few app-wide
-actions (a message in a snack bar, opening a link, calling a service safely).
+"""What every screen gets: the page, the store, the signed-in user and the sync hub, plus the
+few app-wide actions (a message in a snack bar, opening a link, calling a service safely).
 
 Services raise ``ServiceError`` (and the store and rules their own errors) with a Dutch
 ``message``; ``AppContext.call`` turns every one of them into a snack bar, so a screen never
@@ -18,6 +18,7 @@ from fieldsales.domain.errors import DomainError
 from fieldsales.domain.plan_workflow import Actor
 from fieldsales.services.errors import ServiceError
 from fieldsales.store import Store, StoreError
+from fieldsales.ui.sync_hub import SyncHub
 
 if TYPE_CHECKING:
     from fieldsales.ui.shell import Shell
@@ -46,11 +47,14 @@ class AppContext:
         store: Store,
         actor: Actor,
         clock: Callable[[], datetime] = local_now,
+        hub: SyncHub | None = None,
     ) -> None:
         self.page = page
         self.store = store
         self.actor = actor
         self.clock = clock
+        # Without a hub (tests of single screens) the app is local: no server, no sync.
+        self.hub = hub if hub is not None else SyncHub(store)
         self.shell: Shell | None = None
         # Services register with the page they are created on; make them once, up front.
         self.launcher = ft.UrlLauncher()
@@ -103,14 +107,21 @@ class AppContext:
         dialog.open = False
         self.page.schedule_update()
 
-    def call(self, service: Callable[..., T], /, **kwargs: Any) -> T | None:
-        """Run ``service(store, actor=..., **kwargs)``; on a user error show it and return None."""
+    def call(self, service: Callable[..., T], /, *, synced: bool = True, **kwargs: Any) -> T | None:
+        """Run ``service(store, actor=..., **kwargs)``; on a user error show it and return None.
+
+        ``synced=False`` for writes the server never sees (marking a sync issue handled): the
+        indicator is refreshed, but no sync is asked for.
+        """
         try:
             result = service(self.store, actor=self.actor, **kwargs)
         except USER_ERRORS as exc:
             self.toast(user_message(exc))
             return None
-        self.data_changed()
+        if synced:
+            self.data_changed()
+        elif self.shell is not None:
+            self.shell.refresh_sync_state()
         return result
 
     def read(self, query: Callable[..., T], /, **kwargs: Any) -> T | None:
@@ -122,7 +133,12 @@ class AppContext:
             return None
 
     def data_changed(self) -> None:
-        """Something was written: the sync indicator's pending count moved."""
+        """A service saved a change for the server: the one place every UI write passes.
+
+        The background sync is told (it pushes after a short pause, so a burst of edits goes
+        up together) and the indicator counts the change at once.
+        """
+        self.hub.notify_change()
         if self.shell is not None:
             self.shell.refresh_sync_state()
 

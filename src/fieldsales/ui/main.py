@@ -2,7 +2,10 @@
 
 ``main(page)`` is what ``ft.run`` and ``flet build`` start: it opens the store in the data
 directory (``FIELDSALES_DATA_DIR`` or the platform's default), finds the user
-(``FIELDSALES_USER``, or the only user on the device, or asks), and builds the app.
+(``FIELDSALES_USER``, the account the store syncs as, the only user on the device, or asks),
+and builds the app. An empty device (first start) gets the sign-in screen, which fetches the
+data and then builds the app. The server comes from ``--server``/``FIELDSALES_SERVER_URL`` or
+what the store remembers; one ``SyncHub`` per store serves every session.
 ``build_app(page, store=..., actor=...)`` builds the app on an open store; tests use it directly.
 """
 
@@ -13,17 +16,23 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import flet as ft
 
 from fieldsales.domain.plan_workflow import Actor
+from fieldsales.records import UserProfile
 from fieldsales.services import browse
 from fieldsales.store import DATA_DIR_ENV, Store, StoreError, open_store
+from fieldsales.sync.errors import SyncError
 from fieldsales.ui import theme
 from fieldsales.ui.context import AppContext, local_now
 from fieldsales.ui.shell import Destination, Shell
+from fieldsales.ui.sync_hub import SERVER_URL_ENV, SyncHub
+from fieldsales.ui.sync_session import SessionSync
 from fieldsales.ui.views.customers import CustomersScreen
 from fieldsales.ui.views.day import DayScreen
+from fieldsales.ui.views.first_start import FirstStart
 from fieldsales.ui.views.more import MoreScreen
 from fieldsales.ui.views.plans import PlansScreen
 from fieldsales.ui.views.prospects import ProspectsScreen
@@ -64,13 +73,19 @@ def build_app(
     store: Store,
     actor: Actor,
     clock: Callable[[], datetime] = local_now,
+    hub: SyncHub | None = None,
 ) -> Shell:
-    """The whole app for ``actor`` on an open store, on ``page``; returns the shell."""
+    """The whole app for ``actor`` on an open store, on ``page``; returns the shell.
+
+    With a ``hub`` that has a session, the background sync starts (or keeps running).
+    """
     _prepare_page(page)
     page.controls.clear()
-    ctx = AppContext(page, store=store, actor=actor, clock=clock)
+    ctx = AppContext(page, store=store, actor=actor, clock=clock, hub=hub)
     shell = Shell(ctx, DESTINATIONS)
+    SessionSync(ctx)
     shell.mount()
+    ctx.hub.start()
     return shell
 
 
@@ -80,6 +95,7 @@ class AppConfig:
 
     data_dir: Path | None = None
     username: str | None = None
+    server_url: str | None = None  # None: the one the store remembers (if any)
 
     @classmethod
     def from_env(cls) -> AppConfig:
@@ -87,17 +103,29 @@ class AppConfig:
         return cls(
             data_dir=Path(data_dir) if data_dir else None,
             username=os.environ.get(USER_ENV) or None,
+            server_url=os.environ.get(SERVER_URL_ENV) or None,
         )
 
 
-def make_main(config: AppConfig) -> Callable[[ft.Page], None]:
-    """A ``main`` for ``ft.run`` that shares one open store between all sessions (tabs)."""
-    opened: dict[str, Store] = {}
+def make_main(
+    config: AppConfig, *, make_hub: Callable[[Store, str | None], SyncHub] | None = None
+) -> Callable[[ft.Page], None]:
+    """A ``main`` for ``ft.run`` that shares one open store and one sync hub between all
+    sessions (tabs). ``make_hub`` lets tests tune the hub (quick loop, injected transport)."""
+    opened: dict[str, Any] = {}
 
     def get_store() -> Store:
         if "store" not in opened:
             opened["store"] = open_store(config.data_dir)
-        return opened["store"]
+        store: Store = opened["store"]
+        return store
+
+    def get_hub(store: Store) -> SyncHub:
+        if "hub" not in opened:
+            maker = make_hub or (lambda s, url: SyncHub(s, server_url=url))
+            opened["hub"] = maker(store, config.server_url)
+        hub: SyncHub = opened["hub"]
+        return hub
 
     def main(page: ft.Page) -> None:
         _prepare_page(page)
@@ -106,14 +134,31 @@ def make_main(config: AppConfig) -> Callable[[ft.Page], None]:
         except StoreError as exc:
             _message(page, "De gegevens op dit apparaat kunnen niet worden geopend", exc.message)
             return
-        start(page, store, username=config.username)
+        try:
+            hub = get_hub(store)
+        except SyncError as exc:  # a --server that is no URL
+            _message(page, "Het serveradres klopt niet", exc.message)
+            return
+        start(page, store, username=config.username, hub=hub)
 
     return main
 
 
-def start(page: ft.Page, store: Store, *, username: str | None) -> None:
-    """Find who is using the app, then build it; ask when the device has several users."""
+def start(page: ft.Page, store: Store, *, username: str | None, hub: SyncHub | None = None) -> None:
+    """Find who is using the app, then build it; ask when the device has several users.
+
+    An empty device signs in and fetches its data first (``FirstStart``).
+    """
+    hub = hub if hub is not None else SyncHub(store)
     users = browse.local_users(store)
+
+    def open_app(user: UserProfile) -> None:
+        build_app(page, store=store, actor=browse.actor_for(user), hub=hub)
+
+    if not users:
+        FirstStart(page, store=store, hub=hub, username=username, on_ready=open_app).mount()
+        return
+    username = username or hub.username
     if username:
         user = browse.find_user(store, username=username)
         if user is None:
@@ -125,18 +170,10 @@ def start(page: ft.Page, store: Store, *, username: str | None) -> None:
                 "gebruiker.",
             )
             return
-        build_app(page, store=store, actor=browse.actor_for(user))
+        open_app(user)
         return
     if len(users) == 1:
-        build_app(page, store=store, actor=browse.actor_for(users[0]))
-        return
-    if not users:
-        _message(
-            page,
-            "Dit apparaat heeft nog geen gegevens",
-            "Synchroniseer eerst met de server (fieldsales sync) om uw klanten en planning op "
-            "te halen.",
-        )
+        open_app(users[0])
         return
     page.controls.clear()
     page.add(
@@ -148,9 +185,7 @@ def start(page: ft.Page, store: Store, *, username: str | None) -> None:
                         leading=ft.Icon(ft.Icons.ACCOUNT_CIRCLE),
                         title=ft.Text(u.full_name),
                         subtitle=ft.Text(u.username),
-                        on_click=lambda _, u=u: build_app(
-                            page, store=store, actor=browse.actor_for(u)
-                        ),
+                        on_click=lambda _, u=u: open_app(u),
                         key=f"user-{u.username}",
                     )
                     for u in users

@@ -33,6 +33,9 @@ class Screen:
     """
 
     title: str = ""
+    #: Reload when a background sync brought new data while the screen is shown. Off for
+    #: forms, where a reload would throw away what the user is typing.
+    refresh_on_sync: bool = False
 
     def __init__(self, ctx: AppContext) -> None:
         self.ctx = ctx
@@ -49,3 +52,6 @@ class Screen:
 
     def set_size_class(self, size_class: SizeClass) -> None:
         self.size_class = size_class
+
+    def sync_changed(self) -> None:
+        """The sync state changed while the screen is shown (the Meer screen shows it)."""

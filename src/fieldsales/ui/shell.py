@@ -1,5 +1,6 @@
-"""The app shell: app bar with the sync indicator, navigation between the five main screens,
-and a stack of detail screens (a visit report, a preparation sheet) over the current one.
+"""The app shell: app bar with the sync indicator, the offline banner, navigation between the
+five main screens, and a stack of detail screens (a visit report, a preparation sheet) over the
+current one.
 
 Navigation follows Material's size classes: a bottom ``NavigationBar`` on compact windows
 (< 600 px), a ``NavigationRail`` otherwise. Detail screens are kept in the shell rather than as
@@ -14,9 +15,12 @@ from dataclasses import dataclass
 import flet as ft
 
 from fieldsales.services import browse
-from fieldsales.ui import format as fmt
 from fieldsales.ui.context import USER_ERRORS, AppContext
 from fieldsales.ui.screen import Screen, SizeClass
+from fieldsales.ui.sync_indicator import OfflineBanner, SyncIndicator
+from fieldsales.ui.sync_view import IndicatorKind, indicator_view
+from fieldsales.ui.views.sign_in import SignInDialog
+from fieldsales.ui.views.sync_sheet import SyncSheet
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,56 +30,6 @@ class Destination:
     icon: ft.IconData
     selected_icon: ft.IconData
     make: Callable[[AppContext], Screen]
-
-
-def sync_text(status: browse.SyncStatus | None) -> str:
-    """The indicator's sentence: honest about never having synced, and about what waits."""
-    if status is None:
-        return "Synchronisatiestatus onbekend"
-    if status.last_sync_at is None:
-        first = "Nog niet gesynchroniseerd"
-    else:
-        when = status.last_sync_at.astimezone()
-        first = f"Laatst gesynchroniseerd {fmt.short_date(when)} {fmt.hm(when)}"
-    if status.pending == 0:
-        return f"{first}; geen wijzigingen wachten"
-    noun = "wijziging wacht" if status.pending == 1 else "wijzigingen wachten"
-    return f"{first}; {status.pending} {noun}"
-
-
-class SyncIndicator:
-    """Always visible, never blocking: pending count and last sync, read from the store."""
-
-    def __init__(self, ctx: AppContext) -> None:
-        self.ctx = ctx
-        self.icon = ft.Icon(ft.Icons.CLOUD_OFF_OUTLINED, size=20)
-        self.count = ft.Text("", theme_style=ft.TextThemeStyle.LABEL_LARGE, key="sync-count")
-        self.label = ft.Text("", theme_style=ft.TextThemeStyle.LABEL_MEDIUM, key="sync-label")
-        self.control = ft.Container(
-            ft.Row([self.icon, self.count, self.label], spacing=4, tight=True),
-            padding=ft.Padding.symmetric(horizontal=12),
-            key="sync-indicator",
-            height=48,
-        )
-        self.status: browse.SyncStatus | None = None
-
-    def refresh(self, *, compact: bool) -> None:
-        try:
-            self.status = browse.sync_status(self.ctx.store)
-        except USER_ERRORS:
-            self.status = None
-        status = self.status
-        text = sync_text(status)
-        self.control.tooltip = text
-        self.label.value = text
-        self.label.visible = not compact
-        self.count.value = str(status.pending) if status is not None and status.pending else ""
-        if status is None or status.last_sync_at is None:
-            self.icon.icon = ft.Icons.CLOUD_OFF_OUTLINED
-        elif status.pending:
-            self.icon.icon = ft.Icons.CLOUD_UPLOAD_OUTLINED
-        else:
-            self.icon.icon = ft.Icons.CLOUD_DONE_OUTLINED
 
 
 class Shell:
@@ -91,7 +45,8 @@ class Shell:
         self.index = 0
         self.size_class = SizeClass.for_width(self.page.width)
 
-        self.sync = SyncIndicator(ctx)
+        self.sync = SyncIndicator(on_click=self._sync_tapped)
+        self.banner = OfflineBanner()
         self.back_button = ft.IconButton(
             ft.Icons.ARROW_BACK, tooltip="Terug", on_click=self.back, key="back", visible=False
         )
@@ -126,7 +81,8 @@ class Shell:
         )
         self.rail_divider = ft.VerticalDivider(width=1)
         self.content = ft.Container(expand=True, key="content")
-        self.root = ft.Row([self.rail, self.rail_divider, self.content], expand=True, spacing=0)
+        self.main = ft.Column([self.banner.control, self.content], expand=True, spacing=0)
+        self.root = ft.Row([self.rail, self.rail_divider, self.main], expand=True, spacing=0)
 
     # --- building and layout -------------------------------------------------------------------
     def mount(self) -> None:
@@ -213,4 +169,20 @@ class Shell:
         self.refresh_sync_state()
 
     def refresh_sync_state(self) -> None:
-        self.sync.refresh(compact=self.size_class is SizeClass.COMPACT)
+        """Indicator and banner from the hub and the store; the current screen is told too."""
+        try:
+            counts: browse.SyncStatus | None = browse.sync_status(self.ctx.store)
+        except USER_ERRORS:
+            counts = None
+        view = indicator_view(self.ctx.hub.state(), counts, self.ctx.now())
+        self.sync.apply(view, compact=self.size_class is SizeClass.COMPACT)
+        self.banner.apply(view)
+        if self.roots:
+            self.current.sync_changed()
+
+    def _sync_tapped(self) -> None:
+        view = self.sync.view
+        if view is None or view.kind in (IndicatorKind.LOCAL, IndicatorKind.SIGNED_OUT):
+            SignInDialog(self.ctx).show()
+        else:
+            SyncSheet(self.ctx, view).show()

@@ -1,4 +1,5 @@
-"""Meer: who is signed in, the theme (light, dark or as the device), and the sync state."""
+"""Meer: who is signed in, the theme (light, dark or as the device), and syncing: the state,
+the big "Dag afsluiten" button, what needs attention, signing in to the server."""
 
 from __future__ import annotations
 
@@ -7,7 +8,11 @@ import flet as ft
 from fieldsales.services import browse
 from fieldsales.ui.context import USER_ERRORS, AppContext
 from fieldsales.ui.screen import Screen
-from fieldsales.ui.shell import sync_text
+from fieldsales.ui.sync_view import indicator_view, n
+from fieldsales.ui.theme import BIG_TARGET
+from fieldsales.ui.views.attention import AttentionScreen
+from fieldsales.ui.views.day_end import open_day_end
+from fieldsales.ui.views.sign_in import SignInDialog
 from fieldsales.ui.widgets import heading
 
 _ROLE = {"salesperson": "Verkoper", "manager": "Leidinggevende", "admin": "Beheerder"}
@@ -20,11 +25,34 @@ _MODES = {
 
 class MoreScreen(Screen):
     title = "Meer"
+    refresh_on_sync = True
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__(ctx)
         self.user = ft.ListTile(leading=ft.Icon(ft.Icons.ACCOUNT_CIRCLE), key="more-user")
         self.sync = ft.ListTile(leading=ft.Icon(ft.Icons.SYNC), key="more-sync")
+        self.day_end = ft.FilledButton(
+            "Dag afsluiten",
+            icon=ft.Icons.NIGHTLIGHT_ROUND,
+            tooltip="Dag afsluiten: alles versturen en ophalen, met een overzicht",
+            on_click=lambda: open_day_end(self.ctx),
+            height=BIG_TARGET,
+            key="more-day-end",
+        )
+        self.attention = ft.ListTile(
+            leading=ft.Icon(ft.Icons.ERROR_OUTLINE),
+            title=ft.Text("Aandacht nodig"),
+            trailing=ft.Icon(ft.Icons.CHEVRON_RIGHT),
+            on_click=self._open_attention,
+            key="more-attention",
+        )
+        self.sign_in = ft.OutlinedButton(
+            "Inloggen bij de server",
+            icon=ft.Icons.LOGIN,
+            on_click=lambda: SignInDialog(self.ctx).show(),
+            height=48,
+            key="more-sign-in",
+        )
         self.theme = ft.SegmentedButton(
             segments=[
                 ft.Segment(value="system", label="Systeem", icon=ft.Icons.BRIGHTNESS_AUTO),
@@ -43,6 +71,9 @@ class MoreScreen(Screen):
                 self.theme,
                 heading("Synchronisatie"),
                 self.sync,
+                self.day_end,
+                self.sign_in,
+                self.attention,
                 ft.Text(
                     "Alles wat u vastlegt blijft op dit apparaat bewaard tot het is "
                     "gesynchroniseerd; u kunt zonder verbinding doorwerken.",
@@ -67,11 +98,32 @@ class MoreScreen(Screen):
         me = next((u for u in users if u.id == actor.user_id), None)
         self.user.title = ft.Text(me.full_name if me else actor.user_id)
         self.user.subtitle = ft.Text(_ROLE.get(actor.role.value, actor.role.value))
+        self.sync_changed()
+
+    def sync_changed(self) -> None:
         try:
-            status: browse.SyncStatus | None = browse.sync_status(self.ctx.store)
+            counts: browse.SyncStatus | None = browse.sync_status(self.ctx.store)
         except USER_ERRORS:
-            status = None
-        self.sync.title = ft.Text(sync_text(status))
+            counts = None
+        hub = self.ctx.hub
+        view = indicator_view(hub.state(), counts, self.ctx.now())
+        self.sync.title = ft.Text(view.sentence)
+        self.sync.subtitle = (
+            ft.Text(f"{hub.username or 'Niet ingelogd'} · {hub.server_url}")
+            if hub.server_url
+            else None
+        )
+        self.sign_in.visible = not hub.signed_in
+        issues = view.open_issues
+        self.attention.subtitle = ft.Text(
+            n(issues, "punt van de synchronisatie", "punten van de synchronisatie")
+            if issues
+            else "Conflicten, geweigerde wijzigingen, vervolgacties"
+        )
+
+    def _open_attention(self) -> None:
+        if self.ctx.shell is not None:
+            self.ctx.shell.open(AttentionScreen(self.ctx))
 
     def _theme_changed(self, e: ft.Event[ft.SegmentedButton]) -> None:
         selected = e.control.selected or ["system"]
