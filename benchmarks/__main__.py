@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import importlib
 
-BENCHMARKS = ("foundation",)
+BENCHMARKS = ("foundation", "sync_client")
 
 
 def main() -> None:

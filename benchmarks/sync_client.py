@@ -1,0 +1,481 @@
+"""Sync client benchmark: the initial sync of a salesperson's portfolio into an empty device,
+and the day-end sync, against the real ``fieldsales-server`` (PostgreSQL and SQLite) on
+loopback and through a simulated mobile link (150 ms RTT, 1.6 Mbit/s down, 750 kbit/s up).
+
+Workload (issue 4 item 4): ``fieldsales.demo.portfolio(seed=1, customers=500)``, its products,
+customers (with prospects), contacts, visit reports and order lines, loaded into the server as
+an import would; the device pulls them plus the team directory. Day-end: 61 local changes
+(8 new visits, 3 new customers, 20 customer edits, 30 new order lines) against 200 remote ones
+(visit reports, order lines and customer notes changed on the server).
+
+The byte floor is the workload's records as compact JSON, gzipped at level 9: what any
+protocol has to move at least. Times are wall clock around ``SyncEngine.run`` (the login
+before it is not counted); requests and bytes are counted by the client (HTTP bodies as sent
+and received), on the mobile link by the proxy (headers included).
+
+    python -m benchmarks sync_client [--quick]
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import httpx
+import orjson
+
+from benchmarks._report import Result
+from fieldsales.demo import portfolio
+from fieldsales.domain.enums import VisitStatus
+from fieldsales.records import Customer, OrderLine, SyncedRecord, Visit
+from fieldsales.store import Store, open_store
+from fieldsales.sync.client import SyncClient, make_http_client
+from fieldsales.sync.engine import SyncEngine, SyncOptions
+from fieldsales.sync.summary import SyncSummary
+
+WORKLOAD = ("products", "customers", "contacts", "visits", "order_lines")
+PASSWORD = "benchmark-wachtwoord"
+PG_URL = os.environ.get(
+    "FIELDSALES_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+TODAY = date(2026, 11, 28)
+TARGETS = {
+    "initial_loopback_pg_s": 0.45,
+    "bytes_vs_floor": 1.3,
+    "dayend_round_trips": 2,
+    "dayend_loopback_s": 0.1,
+    "dayend_mobile_s": 2.0,
+}
+#: The reference: Kinto sends the issue's workload (9.1 MB of compact JSON) as 9.9 MB.
+KINTO_BYTES = 9.9e6
+ISSUE_JSON_BYTES = 9.1e6
+
+
+# --- the server ----------------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def running_server(database_url: str) -> Iterator[str]:
+    port = _free_port()
+    env = dict(os.environ)
+    env.update(
+        {
+            "FIELDSALES_ENV": "test",
+            "FIELDSALES_DATABASE_URL": database_url,
+            "FIELDSALES_SECRET_KEY": "benchmark-secret-key-123456",
+            "FIELDSALES_ARGON2_TIME_COST": "1",
+            "FIELDSALES_ARGON2_MEMORY_KIB": "64",
+            "FIELDSALES_ARGON2_PARALLELISM": "1",
+        }
+    )
+    script = Path(sys.executable).parent / "fieldsales-server"
+    process = subprocess.Popen(
+        [str(script), "serve", "--port", str(port), "--log-level", "warning"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("fieldsales-server did not start")
+            time.sleep(0.1)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+@contextmanager
+def postgres_database() -> Iterator[str | None]:
+    """A fresh PostgreSQL database, or None when no server is reachable."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    admin = make_url(PG_URL).set(drivername="postgresql").render_as_string(hide_password=False)
+    name = f"fieldsales_bench_{secrets.token_hex(4)}"
+    try:
+        with psycopg.connect(admin, autocommit=True, connect_timeout=3) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+    except psycopg.OperationalError:
+        yield None
+        return
+    try:
+        yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@dataclass
+class Seeded:
+    url: str  # database
+    tenant_id: str
+    username: str
+    user_id: str
+
+
+def seed(database_url: str, records: list[SyncedRecord], data: Any) -> Seeded:
+    from fieldsales.server import accounts, migrate
+    from fieldsales.server.db import make_engine
+    from fieldsales.server.security import password_hasher
+    from fieldsales.server.seeding import load_records
+    from fieldsales.server.settings import Settings
+
+    engine = make_engine(database_url)
+    migrate.upgrade(engine)
+    settings = Settings(
+        env="test",
+        database_url=database_url,
+        secret_key="benchmark-secret-key-123456",
+        argon2_time_cost=1,
+        argon2_memory_kib=64,
+        argon2_parallelism=1,
+    )
+    tenant_id = accounts.create_tenant(engine, name=data.tenant_name, tenant_id=data.team.id)
+    accounts.create_team(engine, tenant_id=tenant_id, name=data.team.name, team_id=data.team.id)
+    seller = data.salespeople[0]
+    for profile in data.users:
+        accounts.create_user(
+            engine,
+            tenant_id=tenant_id,
+            username=profile.username,
+            password=PASSWORD,
+            role=profile.role,
+            full_name=profile.full_name,
+            team_id=profile.team_id,
+            user_id=profile.id,
+            hasher=password_hasher(settings),
+        )
+    load_records(engine, tenant_id, records)
+    engine.dispose()
+    return Seeded(database_url, tenant_id, seller.username, seller.id)
+
+
+def remote_changes(seeded: Seeded, data: Any, round_: int) -> int:
+    """200 changes made elsewhere (another device, the office), written on the server."""
+    from fieldsales.server.db import make_engine, write_transaction
+    from fieldsales.server.writer import ServerWriter
+
+    engine = make_engine(seeded.url)
+    stamp = f"{round_}-{secrets.token_hex(2)}"
+    try:
+        with write_transaction(engine) as conn:
+            writer = ServerWriter(conn, seeded.tenant_id)
+            for i, visit in enumerate(data.visits[round_ * 100 : round_ * 100 + 100]):
+                writer.upsert("visits", visit.id, {"report": f"Bijgewerkt op kantoor {stamp} {i}"})
+            for line in data.order_lines[round_ * 60 : round_ * 60 + 60]:
+                writer.upsert("order_lines", line.id, {"description": f"Herzien {stamp}"})
+            for customer in data.customers[round_ * 40 : round_ * 40 + 40]:
+                writer.upsert("customers", customer.id, {"notes": f"Notitie {stamp}"})
+            writer.finish()
+    finally:
+        engine.dispose()
+    return 200
+
+
+def local_changes(store: Store, data: Any, user_id: str, round_: int) -> int:
+    """61 changes on the device: 8 new visits, 3 new customers, 20 edits, 30 order lines."""
+    customers = [c for c in data.customers if c.owner_id == user_id]
+    lines = data.order_lines
+    start = datetime(2026, 11, 27, 8, tzinfo=UTC)
+    with store.unit_of_work() as uow:
+        for i in range(8):
+            uow.add(
+                Visit(
+                    customer_id=customers[i].id,
+                    owner_id=user_id,
+                    planned_start=start + timedelta(hours=i),
+                    status=VisitStatus.REPORTED,
+                    report="Goed gesprek over het assortiment; offerte volgt. " * 12,
+                )
+            )
+        for i in range(3):
+            uow.add(Customer(owner_id=user_id, name=f"Nieuwe klant {round_}-{i}", city="Utrecht"))
+        for customer in customers[50 + round_ * 20 : 70 + round_ * 20]:
+            stored = uow.session.get(Customer, customer.id)
+            assert stored is not None
+            uow.update(stored, phone=None, sector=f"Horeca {round_}")
+        for i in range(30):
+            template = lines[i]
+            uow.add(
+                OrderLine(
+                    order_id=template.order_id,
+                    customer_id=template.customer_id,
+                    product_id=template.product_id,
+                    position=100 + i,
+                    quantity=Decimal(2),
+                    unit_price_cents=template.unit_price_cents,
+                    net_cents=2 * template.unit_price_cents,
+                )
+            )
+        uow.commit()
+    return 61
+
+
+# --- measuring -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    seconds: float
+    records: int
+    requests: int
+    up: int
+    down: int
+    summary: SyncSummary
+
+    @property
+    def rate(self) -> float:
+        """Records per second."""
+        return self.records / self.seconds if self.seconds else 0.0
+
+
+def timed_sync(store: Store, client: SyncClient, options: SyncOptions, proxy: Any = None) -> Run:
+    engine = SyncEngine(store, client, options=options)
+    if proxy is not None:
+        proxy.reset_counters()
+    before = client.stats.copy()
+    started = time.perf_counter()
+    summary = engine.run()
+    seconds = time.perf_counter() - started
+    stats = client.stats.since(before)
+    up, down, requests = stats.bytes_sent, stats.bytes_received, stats.requests
+    if proxy is not None:
+        up, down, requests = proxy.bytes_up, proxy.bytes_down, len(proxy.log)
+    records = summary.pulled + summary.deleted + summary.pushed
+    return Run(seconds, records, requests, up, down, summary)
+
+
+def _proxy_module() -> Any:
+    """The fault proxy of the sync tests, which also shapes a link."""
+    path = str(Path(__file__).resolve().parents[1] / "tests" / "integration" / "sync")
+    if path not in sys.path:
+        sys.path.insert(0, path)
+    import faultproxy
+
+    return faultproxy
+
+
+def measure_backend(
+    name: str,
+    server_url: str,
+    seeded: Seeded,
+    data: Any,
+    *,
+    repeats: int,
+    mobile: bool,
+    options: SyncOptions,
+) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    initial: list[Run] = []
+    workdir = Path(tempfile.mkdtemp(prefix=f"sync-bench-{name}-"))
+    for attempt in range(repeats):
+        store = open_store(workdir / f"initial-{attempt}.sqlite3")
+        with make_http_client(server_url) as http:
+            client = SyncClient(http, username=seeded.username, password=PASSWORD)
+            client.login()
+            initial.append(timed_sync(store, client, options))
+        store.close()
+    found["initial"] = initial
+    plain: list[Run] = []
+    for attempt in range(repeats):
+        store = open_store(workdir / f"plain-{attempt}.sqlite3")
+        with make_http_client(server_url, compressed=False) as http:
+            client = SyncClient(http, username=seeded.username, password=PASSWORD)
+            client.login()
+            plain.append(timed_sync(store, client, options))
+        store.close()
+    found["initial_uncompressed"] = plain
+
+    # Day-end on the device of the first initial sync.
+    dayend: list[Run] = []
+    store = open_store(workdir / "initial-0.sqlite3")
+    with make_http_client(server_url) as http:
+        client = SyncClient(http, username=seeded.username, password=PASSWORD)
+        client.login()
+        for round_ in range(repeats):
+            local_changes(store, data, seeded.user_id, round_)
+            remote_changes(seeded, data, round_)
+            dayend.append(timed_sync(store, client, options))
+    store.close()
+    found["dayend"] = dayend
+
+    if mobile:
+        faultproxy = _proxy_module()
+        link = faultproxy.Link(rtt=0.150, down_bps=1_600_000, up_bps=750_000)
+        with faultproxy.FaultProxy(server_url, link=link) as proxy:
+            store = open_store(workdir / "mobile.sqlite3")
+            with make_http_client(proxy.url) as http:
+                client = SyncClient(http, username=seeded.username, password=PASSWORD)
+                client.login()
+                found["mobile_initial"] = timed_sync(store, client, options, proxy)
+                round_ = repeats
+                local_changes(store, data, seeded.user_id, round_)
+                remote_changes(seeded, data, round_)
+                found["mobile_dayend"] = timed_sync(store, client, options, proxy)
+            store.close()
+    return found
+
+
+def _median(runs: list[Run]) -> Run:
+    ordered = sorted(runs, key=lambda r: r.seconds)
+    return ordered[(len(ordered) - 1) // 2]
+
+
+def _mb(n: float) -> str:
+    return f"{n / 1e6:.2f} MB"
+
+
+def run(*, quick: bool) -> Result:
+    data = portfolio(seed=1, customers=500, today=TODAY)
+    records = [r for r in data.records() if r.collection in WORKLOAD]
+    counts = Counter(r.collection for r in records)
+    versioned = [
+        {
+            "collection": r.collection,
+            "id": r.id,
+            "version": i,
+            "deleted": False,
+            "data": r.to_wire(),
+        }
+        for i, r in enumerate(records, start=1)
+    ]
+    compact = orjson.dumps(versioned)
+    floor = len(gzip.compress(compact, compresslevel=9))
+    repeats = 1 if quick else 3
+    options = SyncOptions()
+
+    result = Result("sync_client", "Sync client: initial and day-end sync (issue 4)")
+    result.data["workload"] = {
+        "counts": dict(counts),
+        "records": len(records),
+        "json_bytes": len(compact),
+        "gzip_floor_bytes": floor,
+    }
+    result.add(
+        "workload",
+        ", ".join(f"{counts[c]:,} {c}" for c in WORKLOAD) + f" = {len(records):,} records",
+    )
+    result.add("compact JSON / gzip floor", f"{_mb(len(compact))} / {_mb(floor)}")
+
+    measured: dict[str, dict[str, Any]] = {}
+    with postgres_database() as pg_url:
+        backends: list[tuple[str, str]] = []
+        if pg_url is not None:
+            backends.append(("postgres", pg_url))
+        sqlite_dir = Path(tempfile.mkdtemp(prefix="sync-bench-server-"))
+        backends.append(("sqlite", f"sqlite:///{sqlite_dir / 'server.sqlite3'}"))
+        for name, url in backends:
+            seeded = seed(url, records, data)
+            with running_server(url) as server_url:
+                measured[name] = measure_backend(
+                    name,
+                    server_url,
+                    seeded,
+                    data,
+                    repeats=repeats,
+                    mobile=(name == backends[0][0]),
+                    options=options,
+                )
+
+    for name, found in measured.items():
+        initial = _median(found["initial"])
+        best = min(found["initial"], key=lambda r: r.seconds)
+        target = TARGETS["initial_loopback_pg_s"] if name == "postgres" else None
+        result.add(
+            f"initial sync, loopback, server on {name} (median of {len(found['initial'])})",
+            f"{initial.seconds:.2f} s (best {best.seconds:.2f} s), {initial.rate:,.0f} records/s, "
+            f"{initial.requests} requests, up {_mb(initial.up)}, down {_mb(initial.down)}",
+            f"<= {target} s" if target else "",
+            (initial.seconds <= target) if target else None,
+        )
+        plain = _median(found["initial_uncompressed"])
+        result.add(
+            f"  the same without gzip (Accept-Encoding: identity), server on {name}",
+            f"{plain.seconds:.2f} s, {plain.rate:,.0f} records/s, down {_mb(plain.down)}",
+        )
+        dayend = _median(found["dayend"])
+        result.add(
+            f"day-end sync, loopback, server on {name} (median of {len(found['dayend'])})",
+            f"{dayend.seconds * 1000:.0f} ms, {dayend.requests} requests, "
+            f"up {dayend.up / 1000:.1f} kB, down {dayend.down / 1000:.1f} kB "
+            f"({dayend.summary.pushed} up, {dayend.summary.pulled} down)",
+            f"<= {TARGETS['dayend_loopback_s'] * 1000:.0f} ms, <= 2 round trips",
+            dayend.seconds <= TARGETS["dayend_loopback_s"]
+            and dayend.requests <= TARGETS["dayend_round_trips"],
+        )
+        if "mobile_initial" in found:
+            mobile: Run = found["mobile_initial"]
+            ratio = mobile.down / floor
+            result.add(
+                f"initial sync, mobile link, server on {name}",
+                f"{mobile.seconds:.1f} s, {mobile.rate:,.0f} records/s, {mobile.requests} "
+                f"requests, up {_mb(mobile.up)}, down {_mb(mobile.down)} "
+                f"({ratio:.2f}x the gzip floor)",
+                "<= 1.3x floor",
+                ratio <= TARGETS["bytes_vs_floor"],
+            )
+            # Kinto moves its workload's JSON about as is; scaled to this workload's JSON
+            # (twice the issue's 9.1 MB), that is its transfer time on the same link.
+            kinto_seconds = KINTO_BYTES * len(compact) / ISSUE_JSON_BYTES * 8 / 1_600_000
+            result.add(
+                "  vs Kinto's bytes for this workload on that link (transfer alone)",
+                f"{kinto_seconds:.0f} s: {kinto_seconds / mobile.seconds:.1f}x faster",
+                ">= 3x",
+                kinto_seconds / mobile.seconds >= 3,
+            )
+            mobile_day: Run = found["mobile_dayend"]
+            result.add(
+                f"day-end sync, mobile link, server on {name}",
+                f"{mobile_day.seconds:.2f} s, {mobile_day.requests} requests, "
+                f"up {mobile_day.up / 1000:.1f} kB, down {mobile_day.down / 1000:.1f} kB",
+                f"< {TARGETS['dayend_mobile_s']} s",
+                mobile_day.seconds < TARGETS["dayend_mobile_s"],
+            )
+        result.data[name] = {
+            key: ([_as_dict(r) for r in value] if isinstance(value, list) else _as_dict(value))
+            for key, value in found.items()
+        }
+    return result
+
+
+def _as_dict(run: Run) -> dict[str, Any]:
+    return {
+        "seconds": round(run.seconds, 4),
+        "records": run.records,
+        "records_per_s": round(run.rate),
+        "requests": run.requests,
+        "bytes_up": run.up,
+        "bytes_down": run.down,
+        "pushed": run.summary.pushed,
+        "pulled": run.summary.pulled,
+        "pages": run.summary.pages,
+    }
