@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from fieldsales.cli.app import parse_args
+from fieldsales.cli.app import app_config, parse_args
+from fieldsales.cli.run_demo import app_command
 from fieldsales.domain.errors import ValidationError
 from fieldsales.ui import format as fmt
 from fieldsales.ui.screen import SizeClass
@@ -78,6 +79,31 @@ def test_cli_without_sub_command_starts_the_app() -> None:
     assert (web.command, web.web, web.port) == ("app", True, 9000)
     full = parse_args(["app", "--data-dir", "/tmp/x", "--user", "anna", "--host", "0.0.0.0"])
     assert (str(full.data_dir), full.user, full.host) == ("/tmp/x", "anna", "0.0.0.0")
+
+
+def test_cli_server_from_the_command_line_or_the_environment() -> None:
+    env = {"FIELDSALES_SERVER_URL": "https://env.example.nl", "FIELDSALES_USER": "piet"}
+    from_env = app_config(parse_args(["--web"]), env)
+    assert (from_env.server_url, from_env.username) == ("https://env.example.nl", "piet")
+    assert from_env.push_delay is None
+    given = app_config(parse_args(["--server", "http://127.0.0.1:8000", "--user", "anna"]), env)
+    assert (given.server_url, given.username) == ("http://127.0.0.1:8000", "anna")
+    assert app_config(parse_args([]), {}).server_url is None  # then the store remembers it
+    assert app_config(parse_args([]), {"FIELDSALES_SYNC_PUSH_DELAY": "30"}).push_delay == 30.0
+
+
+def test_make_run_starts_the_app_syncing_with_the_demo_server() -> None:
+    command = app_command(
+        app_port=8550,
+        device_dir=Path("/d/verkoper1"),
+        user="verkoper1",
+        server_url="http://127.0.0.1:8000",
+    )
+    args = parse_args(command[command.index("app") :])
+    config = app_config(args, {})
+    assert args.web
+    assert (config.server_url, config.username) == ("http://127.0.0.1:8000", "verkoper1")
+    assert str(config.data_dir) == "/d/verkoper1"
 
 
 def test_ui_never_imports_database_or_http_libraries() -> None:

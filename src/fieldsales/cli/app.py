@@ -1,7 +1,7 @@
 """The ``fieldsales`` command: the app, and room for more sub-commands (``fieldsales sync``).
 
 fieldsales                                  the app (desktop window, or browser with --web)
-fieldsales app [--data-dir DIR] [--user USERNAME] [--web] [--port N] [--host H]
+fieldsales app [--server URL] [--data-dir DIR] [--user USERNAME] [--web] [--port N] [--host H]
 fieldsales sync --server URL --username NAME [--data-dir DIR]   (password: FIELDSALES_PASSWORD)
 """
 
@@ -10,8 +10,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from fieldsales.ui.main import AppConfig
 
 #: Sub-commands register here: name -> (configure parser, run). ``app`` is the default.
 Command = tuple[Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]
@@ -26,6 +31,13 @@ def _configure_app(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--user", default=None, help="gebruikersnaam van wie de app gebruikt")
     parser.add_argument(
+        "--server",
+        default=None,
+        metavar="URL",
+        help="adres van de server om mee te synchroniseren (of FIELDSALES_SERVER_URL); de app "
+        "onthoudt het, dus de volgende keer is het niet meer nodig",
+    )
+    parser.add_argument(
         "--web", action="store_true", help="als webapp in de browser in plaats van een venster"
     )
     parser.add_argument("--port", type=int, default=8550, help="poort voor --web (standaard 8550)")
@@ -34,12 +46,26 @@ def _configure_app(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def app_config(args: argparse.Namespace, environ: Mapping[str, str] | None = None) -> AppConfig:
+    """The app's configuration: the command line wins over the environment
+    (``FIELDSALES_DATA_DIR``, ``FIELDSALES_USER``, ``FIELDSALES_SERVER_URL``)."""
+    from fieldsales.ui.main import AppConfig
+
+    env = AppConfig.from_env(environ)
+    return replace(
+        env,
+        data_dir=args.data_dir or env.data_dir,
+        username=args.user or env.username,
+        server_url=args.server or env.server_url,
+    )
+
+
 def run_app(args: argparse.Namespace) -> int:
     import flet as ft
 
-    from fieldsales.ui.main import AppConfig, make_main
+    from fieldsales.ui.main import make_main
 
-    main = make_main(AppConfig(data_dir=args.data_dir, username=args.user))
+    main = make_main(app_config(args))
     if args.web or os.environ.get("FLET_FORCE_WEB_SERVER"):
         ft.run(
             main,

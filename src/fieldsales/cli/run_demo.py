@@ -2,7 +2,9 @@
 
 Seeds (once a day) a server database and a salesperson's device store under ``.demo/DATE/``,
 then starts the central server on http://127.0.0.1:8000 and the app as a web app on
-http://127.0.0.1:8550.
+http://127.0.0.1:8550, told to sync with that server (``--server``). The app opens on the
+device's data at once; its sync indicator says "Niet ingelogd" until the user signs in with the
+demo account (password ``demo``, for the demo only), after which it syncs in the background.
 Ctrl-C stops both. Delete ``.demo/`` to start over.
 """
 
@@ -24,6 +26,34 @@ from fieldsales.demo import DEMO_PASSWORD
 
 def _python(code: str, *args: str) -> list[str]:
     return [sys.executable, "-c", code, *args]
+
+
+def server_command(port: int) -> list[str]:
+    return _python(
+        "from fieldsales.server.cli import main; raise SystemExit(main())",
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+    )
+
+
+def app_command(*, app_port: int, device_dir: Path, user: str, server_url: str) -> list[str]:
+    """The web app on the demo device, syncing with the demo server."""
+    return _python(
+        "from fieldsales.cli.app import main; raise SystemExit(main())",
+        "app",
+        "--web",
+        "--port",
+        str(app_port),
+        "--data-dir",
+        str(device_dir),
+        "--user",
+        user,
+        "--server",
+        server_url,
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -56,42 +86,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         if code:
             return code
 
+    server_url = f"http://127.0.0.1:{args.server_port}"
     env = {**os.environ, "FIELDSALES_DATABASE_URL": database_url, "FIELDSALES_ENV": "development"}
     env.pop("DISPLAY", None)  # the app runs as a web app here; a desktop window needs a download
     processes = [
+        subprocess.Popen(server_command(args.server_port), env=env, start_new_session=True),
         subprocess.Popen(
-            _python(
-                "from fieldsales.server.cli import main; raise SystemExit(main())",
-                "serve",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(args.server_port),
-            ),
-            env=env,
-            start_new_session=True,
-        ),
-        subprocess.Popen(
-            _python(
-                "from fieldsales.cli.app import main; raise SystemExit(main())",
-                "app",
-                "--web",
-                "--port",
-                str(args.app_port),
-                "--data-dir",
-                str(device_dir),
-                "--user",
-                args.user,
+            app_command(
+                app_port=args.app_port,
+                device_dir=device_dir,
+                user=args.user,
+                server_url=server_url,
             ),
             env={**env, "FLET_FORCE_WEB_SERVER": "1", "FLET_WEB_NO_CDN": "1"},
             start_new_session=True,
         ),
     ]
     print(
-        f"\nServer:  http://127.0.0.1:{args.server_port}/docs\n"
-        f"App:     http://127.0.0.1:{args.app_port}/  (als {args.user})\n"
-        f"Inloggen op de server: manager of verkoper1..3, wachtwoord '{DEMO_PASSWORD}' "
-        "(alleen voor de demo).\nStoppen: Ctrl-C\n",
+        f"\nServer:  {server_url}/docs\n"
+        f"App:     http://127.0.0.1:{args.app_port}/  (als {args.user}, synchroniseert met de "
+        "server)\n"
+        f"Inloggen: tik in de app op 'Niet ingelogd' en log in als {args.user} met wachtwoord "
+        f"'{DEMO_PASSWORD}' (alleen voor de demo; ook manager en verkoper1..3).\n"
+        "Stoppen: Ctrl-C\n",
         flush=True,
     )
     try:

@@ -12,7 +12,7 @@ what the store remembers; one ``SyncHub`` per store serves every session.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -39,6 +39,7 @@ from fieldsales.ui.views.prospects import ProspectsScreen
 from fieldsales.ui.widgets import empty_state
 
 USER_ENV = "FIELDSALES_USER"
+PUSH_DELAY_ENV = "FIELDSALES_SYNC_PUSH_DELAY"
 
 DESTINATIONS: list[Destination] = [
     Destination("vandaag", "Vandaag", ft.Icons.TODAY_OUTLINED, ft.Icons.TODAY, DayScreen),
@@ -96,15 +97,26 @@ class AppConfig:
     data_dir: Path | None = None
     username: str | None = None
     server_url: str | None = None  # None: the one the store remembers (if any)
+    #: Seconds the background sync waits after a change before pushing it (a burst of edits
+    #: goes up together); None: the sync's default of 2 s.
+    push_delay: float | None = None
 
     @classmethod
-    def from_env(cls) -> AppConfig:
-        data_dir = os.environ.get(DATA_DIR_ENV)
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> AppConfig:
+        env = os.environ if environ is None else environ
+        data_dir = env.get(DATA_DIR_ENV)
+        delay = env.get(PUSH_DELAY_ENV)
         return cls(
             data_dir=Path(data_dir) if data_dir else None,
-            username=os.environ.get(USER_ENV) or None,
-            server_url=os.environ.get(SERVER_URL_ENV) or None,
+            username=env.get(USER_ENV) or None,
+            server_url=env.get(SERVER_URL_ENV) or None,
+            push_delay=float(delay) if delay else None,
         )
+
+    def hub(self, store: Store) -> SyncHub:
+        """The sync hub this configuration asks for (``make_main``'s default)."""
+        loop = {"debounce": self.push_delay} if self.push_delay is not None else None
+        return SyncHub(store, server_url=self.server_url, loop_settings=loop)
 
 
 def make_main(
@@ -122,8 +134,7 @@ def make_main(
 
     def get_hub(store: Store) -> SyncHub:
         if "hub" not in opened:
-            maker = make_hub or (lambda s, url: SyncHub(s, server_url=url))
-            opened["hub"] = maker(store, config.server_url)
+            opened["hub"] = make_hub(store, config.server_url) if make_hub else config.hub(store)
         hub: SyncHub = opened["hub"]
         return hub
 
