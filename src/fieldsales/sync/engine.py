@@ -70,6 +70,7 @@ from fieldsales.sync.errors import (
     SyncRetryableError,
     SyncServerError,
     SyncStalledError,
+    SyncTooLargeError,
     SyncWrongUserError,
 )
 from fieldsales.sync.protocol import MutationResult, PushResponse, ResultStatus
@@ -337,9 +338,10 @@ class SyncEngine:
         with self.store.read() as session:
             run.up_total = store_queries.count_pending(session)
         self._report(run, Phase.PUSH)
+        size = self.options.push_batch
         while True:
             with self.store.read() as session:
-                batch = store_queries.pending_mutations(session, limit=self.options.push_batch)
+                batch = store_queries.pending_mutations(session, limit=size)
             if not batch:
                 return
             client_id, attempted_before = self._claim(batch[-1].mid)
@@ -354,12 +356,41 @@ class SyncEngine:
                 }
                 for m in batch
             ]
-            response, ours = self._push_batch(run, client_id, wire, attempted_before)
+            try:
+                response, ours = self._push_batch(run, client_id, wire, attempted_before)
+            except SyncTooLargeError:
+                # More than the server takes in one request: smaller batches, down to one
+                # mutation; one that is too large on its own is refused here, not queued forever.
+                if len(batch) > 1:
+                    size = max(1, len(batch) // 2)
+                else:
+                    self._too_large(run, batch[0])
+                    run.up_done += 1
+                continue
+            if size < self.options.push_batch:
+                size = min(self.options.push_batch, size * 2)
             settled = self._settle(run, batch, response, ours)
             run.up_done += settled
             with self.store.read() as session:
                 run.up_total = run.up_done + store_queries.count_pending(session)
             self._report(run, Phase.PUSH)
+
+    def _too_large(self, run: _Run, mutation: PendingMutation) -> None:
+        refusal = MutationResult(
+            mid=mutation.mid,
+            status=ResultStatus.REJECTED,
+            code="too_large",
+            message=(
+                "Deze wijziging is te groot om naar de server te sturen (bijvoorbeeld een heel "
+                "lange tekst). Maak haar kleiner en sla haar opnieuw op."
+            ),
+        )
+        with self._uow() as uow:
+            store_queries.remove_pushed(uow.session, up_to_mid=mutation.mid)
+            self._refused(uow, (mutation.collection, mutation.record_id), [(mutation, refusal)])
+            uow.commit()
+        run.summary.pushed += 1
+        run.summary.rejected += 1
 
     def _push_batch(
         self, run: _Run, client_id: str, wire: list[dict[str, Any]], attempted_before: int

@@ -77,13 +77,14 @@ class Fault:
     fraction: float = 0.5  # truncate: the share of the answer's bytes that get through
     seconds: float = 0.0  # delay
     fn: Callable[[Request], None] | None = None  # call
+    min_bytes: int = 0  # only requests at least this large (headers and body) match
     seen: int = 0
     hit: int = 0
 
     def matches(self, request: Request) -> bool:
         if self.method is not None and request.method != self.method:
             return False
-        if not request.path.startswith(self.path):
+        if not request.path.startswith(self.path) or len(request.raw) < self.min_bytes:
             return False
         self.seen += 1
         if self.seen <= self.skip or self.hit >= self.times:

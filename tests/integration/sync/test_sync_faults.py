@@ -3,6 +3,7 @@ applied twice, and the device ends equal to the server."""
 
 from __future__ import annotations
 
+import secrets
 import threading
 import time
 from collections.abc import Iterator
@@ -272,4 +273,30 @@ def test_a_slow_link_that_keeps_moving_is_not_cut_off(world: World) -> None:
         summary = phone.sync()
         assert time.monotonic() - started > 1.4  # twice both timeouts
         assert summary.pages == 1  # one page that took longer than the timeouts
+    assert_equal_to_server(world, phone)
+
+
+def test_pushes_too_large_for_the_server_are_split_and_an_oversized_one_refused(
+    world: World, proxy: FaultProxy
+) -> None:
+    """A 413 makes the batch smaller; a single change the server cannot take is shown to the
+    user as refused instead of blocking everything behind it."""
+    phone = world.device(world.alice, url=proxy.url)
+    customers = [phone.customer(name=f"Klant {i}", notes="x" * 3000) for i in range(8)]
+    huge = phone.customer(name="Enorm", notes=secrets.token_urlsafe(15_000)[:20_000])  # random
+    later = phone.customer(name="Daarna")
+    too_large = b'{"error":{"code":"payload_too_large","message":"Te groot.","details":null}}'
+    proxy.add(
+        Fault("respond", path="/sync/push", status=413, body=too_large, times=100, min_bytes=12_000)
+    )
+    summary = phone.sync()
+    assert summary.rejected == 1
+    (issue,) = phone.issues()
+    assert (issue.record_id, issue.code) == (huge.id, "too_large")
+    assert phone.pending() == 0
+    assert phone.get(Customer, huge.id) is None  # never reached the server; kept in the issue
+    server = world.server_records(world.alice)
+    for customer in [*customers, later]:
+        assert ("customers", customer.id) in server
+    assert len(proxy.requests("/sync/push")) > 2  # split into smaller batches
     assert_equal_to_server(world, phone)
