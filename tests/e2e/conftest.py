@@ -39,15 +39,40 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def _stop(procs: list[subprocess.Popen[bytes]]) -> None:
+    for proc in procs:
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            continue
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(5)
+
+
 @pytest.fixture
 def app_server(tmp_path: Path) -> Iterator[Callable[..., str]]:
-    """``start(data_dir, user)`` runs ``fieldsales app --web`` and returns its URL."""
+    """``start(data_dir, user, extra=[...], env={...})`` runs ``fieldsales app --web`` (with
+    ``--user`` when ``user`` is given, and the extra arguments) and returns its URL."""
     procs: list[subprocess.Popen[bytes]] = []
 
-    def start(data_dir: Path, user: str) -> str:
+    def start(
+        data_dir: Path,
+        user: str | None,
+        *,
+        extra: list[str] | None = None,
+        env: dict[str, str] | None = None,
+    ) -> str:
         port = free_port()
-        env = {**os.environ, "FLET_FORCE_WEB_SERVER": "1", "FLET_WEB_NO_CDN": "1"}
-        env.pop("DISPLAY", None)
+        environ = {
+            **os.environ,
+            "FLET_FORCE_WEB_SERVER": "1",
+            "FLET_WEB_NO_CDN": "1",
+            **(env or {}),
+        }
+        environ.pop("DISPLAY", None)
         log = (tmp_path / "app.log").open("wb")
         proc = subprocess.Popen(
             [
@@ -62,10 +87,10 @@ def app_server(tmp_path: Path) -> Iterator[Callable[..., str]]:
                 str(port),
                 "--data-dir",
                 str(data_dir),
-                "--user",
-                user,
+                *(["--user", user] if user else []),
+                *(extra or []),
             ],
-            env=env,
+            env=environ,
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -84,16 +109,54 @@ def app_server(tmp_path: Path) -> Iterator[Callable[..., str]]:
         raise TimeoutError(url)
 
     yield start
-    for proc in procs:
-        try:
-            os.killpg(proc.pid, signal.SIGTERM)
-        except ProcessLookupError:
-            continue
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(5)
+    _stop(procs)
+
+
+@pytest.fixture
+def server_process(tmp_path: Path) -> Iterator[Callable[[str], str]]:
+    """``start(database_url)`` runs ``fieldsales-server`` on a loopback port; returns its URL."""
+    procs: list[subprocess.Popen[bytes]] = []
+
+    def start(database_url: str) -> str:
+        port = free_port()
+        env = {
+            **os.environ,
+            "FIELDSALES_ENV": "test",
+            "FIELDSALES_DATABASE_URL": database_url,
+            "FIELDSALES_SECRET_KEY": "e2e-test-secret-key-1234567890",
+        }
+        log = (tmp_path / "server.log").open("wb")
+        proc = subprocess.Popen(
+            [
+                str(Path(sys.executable).parent / "fieldsales-server"),
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--log-level",
+                "warning",
+            ],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        procs.append(proc)
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"{url}/health", timeout=1).read()
+                return url
+            except OSError:
+                if proc.poll() is not None:
+                    raise RuntimeError((tmp_path / "server.log").read_text()) from None
+                time.sleep(0.05)
+        raise TimeoutError(url)
+
+    yield start
+    _stop(procs)
 
 
 @pytest.fixture

@@ -86,7 +86,7 @@ async def test_sync_indicator_counts_pending_changes_honestly(
     assert label.value == "Alleen op dit apparaat"  # no server set: honest about it
     assert not label.visible  # compact: only icon and number; the sentence is the tooltip
     tooltip = h.get(key="sync-indicator").tooltip
-    assert tooltip.startswith("Geen server ingesteld: je gegevens staan alleen op dit apparaat.")
+    assert tooltip.startswith("Geen server ingesteld: uw gegevens staan alleen op dit apparaat.")
     assert tooltip.endswith(f"{pending} wijzigingen wachten op verzending.")
 
     await h.click(h.get(key="visit-done"))
@@ -106,7 +106,7 @@ async def test_tapping_the_local_only_indicator_asks_for_a_server(
     assert h.get(key="sign-in-server").value == ""
     assert h.get(key="sign-in-username").value == "anna"
     await h.click(h.get(key="sign-in-submit"))
-    assert h.get(key="sign-in-error").value == ("Vul het adres van de server en je wachtwoord in.")
+    assert h.get(key="sign-in-error").value == ("Vul het adres van de server en uw wachtwoord in.")
     await h.enter_text(h.get(key="sign-in-server"), "sync.example.nl")
     await h.enter_text(h.get(key="sign-in-password"), "geheim")
     await h.click(h.get(key="sign-in-submit"))

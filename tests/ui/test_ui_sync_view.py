@@ -218,3 +218,9 @@ def test_the_ui_reads_the_engine_s_state_keys() -> None:
     assert browse.LAST_SYNC == engine.LAST_SYNC
     assert browse.SYNC_USERNAME == engine.USERNAME
     assert browse.SYNC_ACCOUNT == engine.ACCOUNT
+
+
+def test_the_number_beside_the_icon_is_one_thing_at_a_time() -> None:
+    hub = HubState(server_url=URL, signed_in=True, status=status(SyncState.IDLE))
+    assert indicator_view(hub, counts(1, issues=2), NOW).count == 2  # the issues are the news
+    assert indicator_view(hub, counts(3), NOW).count == 3

@@ -56,6 +56,7 @@ class AppContext:
         # Without a hub (tests of single screens) the app is local: no server, no sync.
         self.hub = hub if hub is not None else SyncHub(store)
         self.shell: Shell | None = None
+        self._snack: ft.SnackBar | None = None
         # Services register with the page they are created on; make them once, up front.
         self.launcher = ft.UrlLauncher()
         # Flet runs its deferred-update scheduler only for declarative apps; ``show`` needs it.
@@ -81,7 +82,14 @@ class AppContext:
         action: str | None = None,
         on_action: Callable[[], Any] | None = None,
     ) -> None:
-        """A short message at the bottom; with ``action`` a button to act on it."""
+        """A short message at the bottom; with ``action`` a button to act on it.
+
+        The newest message replaces one still showing: Flutter queues snack bars, and one with
+        an action stays until it is dismissed when a screen reader is on, so the answer to
+        what the user just did would wait behind it.
+        """
+        if self._snack is not None and self._snack.open:
+            self._snack.open = False
         snack = ft.SnackBar(
             ft.Text(message),
             action=action,
@@ -89,6 +97,7 @@ class AppContext:
             show_close_icon=True,
             persist=False,
         )
+        self._snack = snack
         self.show(snack)
 
     def show(self, dialog: ft.DialogControl) -> None:

@@ -20,7 +20,7 @@ import logging
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from fieldsales.services import browse
@@ -46,6 +46,12 @@ from fieldsales.sync.summary import SyncSummary
 log = logging.getLogger(__name__)
 
 SERVER_URL_ENV = "FIELDSALES_SERVER_URL"
+
+#: The app's background loop gives up on a failing sync after 10 s without progress (the
+#: engine's background default is 30 s): until then the indicator can only say "syncing", and
+#: the loop probes for the connection and tries again anyway. A slow transfer that keeps
+#: moving is not affected; the day-end keeps its patient 120 s.
+APP_BACKGROUND_OPTIONS = replace(BACKGROUND_OPTIONS, stall_timeout=10.0)
 
 #: Makes the HTTP client for a server address. Tests pass one with an injected transport; the
 #: UI itself never imports httpx.
@@ -92,7 +98,7 @@ class SyncHub:
         *,
         server_url: str | None = None,
         http_factory: HttpFactory | None = None,
-        options: SyncOptions = BACKGROUND_OPTIONS,
+        options: SyncOptions = APP_BACKGROUND_OPTIONS,
         loop_settings: Mapping[str, float] | None = None,
     ) -> None:
         """``server_url`` (from ``--server`` or the environment) wins over, and replaces, the
@@ -192,7 +198,7 @@ class SyncHub:
         name = username.strip()
         if not name or not password:
             raise SyncAuthError(
-                "Vul je gebruikersnaam en wachtwoord in.", code="sync_credentials_missing"
+                "Vul uw gebruikersnaam en wachtwoord in.", code="sync_credentials_missing"
             )
         tokens = SyncClient(http, username=name, password=password).login()
         me = SyncClient(http, username=name, tokens=tokens).me()

@@ -45,8 +45,8 @@ class SyncIndicator:
         # The icon names the whole button for screen readers (and the browser tests).
         self.icon.semantics_label = view.sentence
         self.button.tooltip = view.sentence
-        self.count.value = str(view.pending) if view.pending else ""
-        self.count.visible = bool(view.pending)
+        self.count.value = str(view.count) if view.count else ""
+        self.count.visible = bool(view.count)
         self.label.value = view.short
         self.label.visible = not compact or view.kind in SPOKEN_WHEN_COMPACT
         self.label.semantics_label = view.sentence if busy else None
@@ -56,7 +56,7 @@ class OfflineBanner:
     """A quiet strip above the screen while there is no connection: work goes on."""
 
     TEXT = (
-        "Offline: alles wat je vastlegt blijft op dit apparaat bewaard en wordt verstuurd "
+        "Offline: alles wat u vastlegt blijft op dit apparaat bewaard en wordt verstuurd "
         "zodra er weer verbinding is."
     )
 

@@ -22,7 +22,11 @@ class SessionSync:
     def __init__(self, ctx: AppContext) -> None:
         self.ctx = ctx
         self.page = ctx.page
-        self.announced: set[str] = set()  # follow-ups this session has mentioned
+        # Follow-ups this session has mentioned; those of a sync that ran before the session
+        # (the first start's) were on screen already.
+        status = ctx.hub.state().status
+        last = status.last_summary if status is not None else None
+        self.announced: set[str] = {f.id for f in last.follow_ups_due} if last else set()
         self._refresh = Latest[bool](ctx.page, lambda _changed: self.refresh())
         self._unsubscribe = ctx.hub.subscribe(self)
         ctx.page.on_close = self._closed

@@ -65,6 +65,12 @@ class IndicatorView:
     def icon(self) -> ft.IconData:
         return _ICONS[self.kind]
 
+    @property
+    def count(self) -> int:
+        """The number beside the icon: the open issues when those are the news, else the
+        waiting changes (one number at a time, so "!" and "1" never mean two things)."""
+        return self.open_issues if self.kind is IndicatorKind.ATTENTION else self.pending
+
 
 def n(count: int, one: str, many: str) -> str:
     """``1 wijziging``, ``3 wijzigingen``, ``1.234 records``: Dutch thousands separator."""
@@ -112,13 +118,13 @@ def indicator_view(hub: HubState, store: browse.SyncStatus | None, now: datetime
 
     def view(kind: IndicatorKind, short: str, sentence: str) -> IndicatorView:
         offline = status is not None and status.online is False and hub.signed_in
-        return IndicatorView(kind, short, sentence.strip(), pending, offline, issues)
+        return IndicatorView(kind, short, " ".join(sentence.split()), pending, offline, issues)
 
     if hub.server_url is None:
         return view(
             IndicatorKind.LOCAL,
             "Alleen op dit apparaat",
-            "Geen server ingesteld: je gegevens staan alleen op dit apparaat. Tik om een "
+            "Geen server ingesteld: uw gegevens staan alleen op dit apparaat. Tik om een "
             f"server in te stellen en in te loggen. {waiting}",
         )
     if not hub.signed_in:
@@ -146,7 +152,7 @@ def indicator_view(hub: HubState, store: browse.SyncStatus | None, now: datetime
             + (
                 f"{waiting[:-1]}; ze worden verstuurd zodra er weer verbinding is."
                 if pending
-                else "Je kunt gewoon doorwerken."
+                else "U kunt gewoon doorwerken."
             )
             + since,
         )

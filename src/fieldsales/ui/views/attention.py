@@ -90,9 +90,14 @@ def issue_card(
     ]
     if actions:
         body.append(ft.Row(actions, alignment=ft.MainAxisAlignment.END, wrap=True))
-    return ft.Card(
+    card = ft.Card(
         ft.Container(ft.Column(body, spacing=4), padding=ft.Padding.only(bottom=8)),
         data=f"issue-{issue.id}",
+    )
+    # A container node keeps the card's buttons reachable for screen readers (and browser
+    # tests) instead of merging them into one label.
+    return ft.Semantics(
+        content=card, label=f"{'Conflict' if conflict else 'Geweigerd'}: {about}", container=True
     )
 
 
@@ -103,7 +108,7 @@ def _value_line(label: str, value: object, *, key_part: str) -> ft.Control:
             ft.Text(
                 value_text(value),
                 theme_style=ft.TextThemeStyle.BODY_MEDIUM,
-                selectable=True,  # the user may copy a lost value back into the record
+                # Not selectable: Flutter web then hides the text from screen readers.
                 data=f"value-{key_part}",
             ),
         ],
@@ -112,16 +117,22 @@ def _value_line(label: str, value: object, *, key_part: str) -> ft.Control:
 
 
 def follow_up_tile(
-    row: browse.FollowUpRow, *, today: date, on_open: Callable[[str], Any] | None
+    row: browse.FollowUpRow,
+    *,
+    today: date,
+    on_open: Callable[[str], Any] | None,
+    dense: bool = False,
 ) -> ft.Control:
     follow_up = row.follow_up
     due = follow_up.due_on
     customer_id = follow_up.customer_id
     return ft.ListTile(
-        leading=ft.Icon(ft.Icons.EVENT_NOTE),
-        title=ft.Text(follow_up.description),
+        leading=None if dense else ft.Icon(ft.Icons.EVENT_NOTE),
+        title=ft.Text(follow_up.description, max_lines=2, overflow=ft.TextOverflow.ELLIPSIS),
         subtitle=ft.Text(f"{row.customer_name} · {due_label(due, today) if due else ''}"),
         on_click=(lambda: on_open(customer_id)) if on_open is not None else None,
+        dense=dense,
+        content_padding=ft.Padding.all(0) if dense else None,
         data=f"follow-up-{follow_up.id}",
     )
 
@@ -153,7 +164,7 @@ class AttentionScreen(Screen):
             controls.append(
                 ft.Text(
                     "Wijzigingen die tegelijk elders zijn gedaan, en wijzigingen die de server "
-                    "heeft geweigerd. Je gegevens op dit apparaat zijn gelijk aan de server.",
+                    "heeft geweigerd. Uw gegevens op dit apparaat zijn gelijk aan de server.",
                     theme_style=ft.TextThemeStyle.BODY_SMALL,
                 )
             )

@@ -52,7 +52,7 @@ class DayEndDialog:
         self.running = False
         self.sent: dict[str, int] = {}
         self.intro = ft.Text(
-            "Je wijzigingen van vandaag gaan naar de server en je haalt het nieuwste op.",
+            "Uw wijzigingen van vandaag gaan naar de server en het nieuwste wordt opgehaald.",
             theme_style=ft.TextThemeStyle.BODY_MEDIUM,
         )
         self.up_text = ft.Text("Omhoog: verbinden…", key="day-end-up")
@@ -114,7 +114,7 @@ class DayEndDialog:
         except SyncError as exc:
             self._failed(
                 sign_in_message(exc, self.ctx.hub.server_url)
-                + " Je wijzigingen blijven bewaard op dit apparaat."
+                + " Uw wijzigingen blijven bewaard op dit apparaat."
             )
         else:
             self._show_summary(summary)
@@ -168,34 +168,28 @@ class DayEndDialog:
         self._show_progress(done)
         self.progress.visible = False
         ctx = self.ctx
-        controls: list[ft.Control] = [
-            heading("Omhoog"),
-            ft.Text(up_summary(summary, self.sent), key="day-end-up-summary"),
-            heading("Omlaag"),
-            ft.Text(down_summary(summary), key="day-end-down-summary"),
-        ]
+        down: list[ft.Control] = [ft.Text(down_summary(summary), key="day-end-down-summary")]
         note = reset_note(summary)
         if note:
-            controls.append(ft.Text(note, theme_style=ft.TextThemeStyle.BODY_SMALL))
+            down.append(ft.Text(note, theme_style=ft.TextThemeStyle.BODY_SMALL))
+        up: list[ft.Control] = [ft.Text(up_summary(summary, self.sent), key="day-end-up-summary")]
         if summary.pending:
-            controls.append(
+            up.append(
                 ft.Text(
                     f"Nog {n(summary.pending, 'wijziging', 'wijzigingen')} van tijdens het "
                     "synchroniseren; die gaan bij de volgende synchronisatie mee.",
                     theme_style=ft.TextThemeStyle.BODY_SMALL,
                 )
             )
-        controls.append(heading("Aandacht nodig"))
         issues = [*summary.new_conflicts, *summary.new_rejections]
         rows = (ctx.read(browse.sync_issue_rows, issues=issues) or []) if issues else []
         today = ctx.today()
         follow_ups = ctx.read(browse.follow_ups_due, through=today + timedelta(days=1)) or []
         attention: list[ft.Control] = [
-            issue_card(row, on_open=self._open, on_resolve=None) for row in rows
+            issue_card(row, on_open=self._open, on_resolve=None) for row in rows[:SHOWN_ISSUES]
         ]
-        if follow_ups:
-            attention.append(ft.Text("Vervolgacties tot en met morgen", weight=ft.FontWeight.BOLD))
-            attention += [follow_up_tile(f, today=today, on_open=self._open) for f in follow_ups]
+        if len(rows) > SHOWN_ISSUES:
+            attention.append(ft.Text(f"En nog {len(rows) - SHOWN_ISSUES}."))
         earlier = summary.open_issues - len(rows)
         if earlier > 0:
             attention.append(
@@ -205,22 +199,36 @@ class DayEndDialog:
                     theme_style=ft.TextThemeStyle.BODY_SMALL,
                 )
             )
+        if follow_ups:
+            late = sum(1 for f in follow_ups if f.follow_up.due_on and f.follow_up.due_on < today)
+            line = n(len(follow_ups), "vervolgactie", "vervolgacties") + " tot en met morgen"
+            if late:
+                line += f", waarvan {late} te laat"
+            attention.append(ft.Text(line + ":", key="day-end-follow-ups"))
+            attention += [
+                follow_up_tile(f, today=today, on_open=self._open, dense=True)
+                for f in follow_ups[:SHOWN_FOLLOW_UPS]
+            ]
         if not attention:
             attention.append(
                 ft.Text("Niets vraagt aandacht. Alles is bijgewerkt.", key="day-end-all-good")
             )
-        controls += attention
-        if summary.open_issues:
-            controls.append(
+        elif summary.open_issues or len(follow_ups) > SHOWN_FOLLOW_UPS:
+            attention.append(
                 ft.OutlinedButton(
-                    "Alles wat aandacht nodig heeft",
-                    icon=ft.Icons.ERROR_OUTLINE,
+                    "Alles bekijken",
+                    icon=ft.Icons.CHEVRON_RIGHT,
+                    tooltip="Alles wat aandacht nodig heeft",
                     on_click=self._open_attention,
                     height=48,
                     key="day-end-attention",
                 )
             )
-        self.result.controls = controls
+        self.result.controls = [
+            _section(ft.Icons.CLOUD_UPLOAD_OUTLINED, "Omhoog", up),
+            _section(ft.Icons.CLOUD_DOWNLOAD_OUTLINED, "Omlaag", down),
+            _section(ft.Icons.ERROR_OUTLINE, "Aandacht nodig", attention),
+        ]
         self.result.visible = True
 
     def _open(self, customer_id: str) -> None:
@@ -232,3 +240,24 @@ class DayEndDialog:
         self.close()
         if self.ctx.shell is not None:
             self.ctx.shell.open(AttentionScreen(self.ctx))
+
+
+#: The summary lists the first few; "Alles bekijken" opens the whole list.
+SHOWN_ISSUES = 5
+SHOWN_FOLLOW_UPS = 3
+
+
+def _section(icon: ft.IconData, title: str, body: list[ft.Control]) -> ft.Control:
+    return ft.Column(
+        [
+            ft.Row(
+                [ft.Icon(icon, size=20), heading(title)],
+                spacing=8,
+            ),
+            ft.Container(
+                ft.Column(body, spacing=6, horizontal_alignment=ft.CrossAxisAlignment.STRETCH),
+                padding=ft.Padding.only(left=28),
+            ),
+        ],
+        spacing=4,
+    )

@@ -35,7 +35,7 @@ def sign_in_message(exc: SyncError, server: str | None) -> str:
         where = f" ({server})" if server else ""
         return (
             f"De server{where} is niet bereikbaar. Controleer de internetverbinding en het "
-            "adres, en probeer het opnieuw. Je kunt intussen gewoon doorwerken."
+            "adres, en probeer het opnieuw. U kunt intussen gewoon doorwerken."
         )
     return exc.message
 
@@ -67,9 +67,7 @@ class CredentialsForm:
             on_submit=on_submit,
             key="sign-in-password",
         )
-        self.error = ft.Text(
-            "", color=ft.Colors.ERROR, visible=False, key="sign-in-error", selectable=True
-        )
+        self.error = ft.Text("", color=ft.Colors.ERROR, visible=False, key="sign-in-error")
         self.busy = ft.ProgressBar(visible=False)
         self.controls: list[ft.Control] = [
             self.server,
@@ -88,9 +86,9 @@ class CredentialsForm:
         if self.server.visible and not server:
             missing.append("het adres van de server")
         if self.username.visible and not username:
-            missing.append("je gebruikersnaam")
+            missing.append("uw gebruikersnaam")
         if self.password.visible and not password:
-            missing.append("je wachtwoord")
+            missing.append("uw wachtwoord")
         if missing:
             self.show_error("Vul " + " en ".join(missing) + " in.")
             return None
@@ -132,7 +130,7 @@ class SignInDialog:
         self.form = CredentialsForm(ctx.hub, username=self._device_user(), on_submit=self.submit)
         where = ctx.hub.server_url
         intro = (
-            f"Log in bij {where} om je werk te versturen en het nieuwste op te halen."
+            f"Log in bij {where} om uw werk te versturen en het nieuwste op te halen."
             if where
             else "Vul het adres van de server in en log in om te synchroniseren."
         )

@@ -57,7 +57,7 @@ class SyncSheet:
             ft.TextButton(
                 "Uitloggen",
                 icon=ft.Icons.LOGOUT,
-                tooltip="Uitloggen bij de server (je gegevens blijven op dit apparaat)",
+                tooltip="Uitloggen bij de server (uw gegevens blijven op dit apparaat)",
                 on_click=self._sign_out,
                 height=48,
                 key="sync-sheet-sign-out",
@@ -99,7 +99,7 @@ class SyncSheet:
     async def _sign_out(self) -> None:
         self._close()
         await asyncio.to_thread(self.ctx.hub.sign_out)
-        self.ctx.toast("Uitgelogd. Je gegevens blijven op dit apparaat.")
+        self.ctx.toast("Uitgelogd. Uw gegevens blijven op dit apparaat.")
         if self.ctx.shell is not None:
             self.ctx.shell.refresh_sync_state()
         self.ctx.page.update()
