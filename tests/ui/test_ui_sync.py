@@ -98,6 +98,7 @@ async def launch(
 async def signed_in_app(store: Store, hub: SyncHub, *, width: float = 412) -> FletHarness:
     """The app after the user signed in earlier: the background sync runs from the start."""
     await asyncio.to_thread(hub.sign_in, USERNAME, PASSWORD)
+    await asyncio.to_thread(hub.foreground_sync)  # its first sync, back then
     h = await launch(store, hub, width=width)
     await h.wait_until(lambda: kind(h) is IndicatorKind.SYNCED, what="first background sync")
     return h
@@ -132,7 +133,17 @@ async def test_without_session_the_app_opens_and_signing_in_starts_syncing(
     assert not hub.running
     assert stored_tokens(device)[0] is None
 
+    # Another account's password is right, but this device holds verkoper1's portfolio.
+    await h.enter_text(field(h, "sign-in-username"), "manager")
     await h.enter_text(field(h, "sign-in-password"), PASSWORD)
+    await h.click(field(h, "sign-in-submit"))
+    assert h.get(key="sign-in-error").value.startswith(
+        "De gegevens op dit apparaat horen bij een andere gebruiker."
+    )
+    assert stored_tokens(device)[0] is None
+    assert not hub.running
+
+    await h.enter_text(field(h, "sign-in-username"), USERNAME)
     await h.click(field(h, "sign-in-submit"))
     assert h.dialogs() == [] or all(isinstance(d, ft.SnackBar) for d in h.dialogs())
     assert any("Ingelogd als verkoper1" in t for t in h.snack_texts())
@@ -245,7 +256,13 @@ async def test_first_start_can_be_stopped_and_goes_on_where_it_stopped(
     assert h.page.navigation_bar is None
     stopped_at = len(transport.paths)
 
+    # The app is closed and opened again: it goes on, without asking for the password.
     transport.hold_pulls_after = None
+    h = await launch(store, hub, username=None)
+    assert h.has_text("Het ophalen van de gegevens is de vorige keer niet afgemaakt.")
+    assert not h.find(key="sign-in-password")
+    button = h.get(key="first-start-submit")
+    assert button.content == "Verder ophalen"
     await h.click(button)
     assert h.get(key="screen-title").value == "Vandaag"
     resumed = [p for p in transport.paths[stopped_at:] if p.startswith("/sync/pull")]

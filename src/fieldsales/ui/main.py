@@ -166,7 +166,10 @@ def start(page: ft.Page, store: Store, *, username: str | None, hub: SyncHub | N
     def open_app(user: UserProfile) -> None:
         build_app(page, store=store, actor=browse.actor_for(user), hub=hub)
 
-    if not users:
+    # An empty device, or one whose first sync broke off (signed in, never completed one):
+    # fetch first. A device filled otherwise (demo data) opens on its data and signs in later.
+    unfinished = hub.signed_in and browse.sync_status(store).last_sync_at is None
+    if not users or unfinished:
         FirstStart(page, store=store, hub=hub, username=username, on_ready=open_app).mount()
         return
     username = username or hub.username

@@ -114,6 +114,7 @@ class SyncHub:
         self._http: Any = None
         self.client: SyncClient | None = None
         self.background: BackgroundSync | None = None
+        self._running = False  # the background loop of ``background`` was started
         self._server_url: str | None = None
         remembered = browse.server_url(store)
         if server_url:
@@ -148,8 +149,8 @@ class SyncHub:
 
     @property
     def running(self) -> bool:
-        background = self.background
-        return background is not None and background.status.state is not SyncState.STOPPED
+        """The background loop runs (a foreground sync alone does not start it)."""
+        return self._running
 
     def state(self) -> HubState:
         background = self.background
@@ -183,11 +184,12 @@ class SyncHub:
         self._changed()
         return url
 
-    def sign_in(self, username: str, password: str) -> Me:
+    def sign_in(self, username: str, password: str, *, user_id: str | None = None) -> Me:
         """Log in (blocking); keeps the session, not the password. Raises ``SyncError``.
 
-        Refuses an account other than the one the device's data belongs to before anything
-        is stored, so the user hears it at the sign-in rather than from the background loop.
+        Refuses an account other than the one the device's data belongs to (the account it
+        synced as, or ``user_id``: the user the app is open for) before anything is stored,
+        so two portfolios never mix and the user hears it at the sign-in.
         """
         http = self._http
         if http is None or self._server_url is None:
@@ -202,7 +204,7 @@ class SyncHub:
             )
         tokens = SyncClient(http, username=name, password=password).login()
         me = SyncClient(http, username=name, tokens=tokens).me()
-        account = browse.synced_account(self.store)
+        account = browse.synced_account(self.store) or user_id
         if account is not None and account != me.user_id:
             SyncClient(http, tokens=tokens).logout()
             raise SyncWrongUserError()
@@ -262,14 +264,17 @@ class SyncHub:
         background = self.background
         if background is None or not self.signed_in:
             return
-        if background.status.state is SyncState.STOPPED:
-            background.start()
-        else:
-            background.credentials_changed()
+        with self._lock:
+            if self._running:
+                return
+            self._running = True
+        background.start()
 
     def stop(self) -> None:
         background = self.background
-        if background is not None and background.status.state is not SyncState.STOPPED:
+        with self._lock:
+            running, self._running = self._running, False
+        if background is not None and running:
             background.stop()
 
     def notify_change(self) -> None:

@@ -118,6 +118,13 @@ class FirstStart:
             key="first-start",
         )
 
+        if hub.signed_in:  # a first sync that broke off earlier: go on, no password needed
+            self._stopped(
+                "Het ophalen van de gegevens is de vorige keer niet afgemaakt. Wat al binnen is, "
+                "blijft bewaard; 'Verder ophalen' gaat verder waar het stopte."
+            )
+            self.form.error.color = None
+
     def mount(self) -> None:
         page = self.page
         page.appbar = None

@@ -104,8 +104,10 @@ class CredentialsForm:
             field.disabled = busy
 
 
-async def sign_in(hub: SyncHub, form: CredentialsForm) -> bool:
-    """Sign in off the UI thread with the form's values; shows the error in the form."""
+async def sign_in(hub: SyncHub, form: CredentialsForm, *, user_id: str | None = None) -> bool:
+    """Sign in off the UI thread with the form's values; shows the error in the form.
+
+    ``user_id``: the user whose data the app shows; another account is refused."""
     values = form.values()
     if values is None:
         return False
@@ -114,7 +116,7 @@ async def sign_in(hub: SyncHub, form: CredentialsForm) -> bool:
     try:
         if form.server.visible or (server and server != hub.server_url):
             await asyncio.to_thread(hub.set_server, server)
-        await asyncio.to_thread(hub.sign_in, username, password)
+        await asyncio.to_thread(hub.sign_in, username, password, user_id=user_id)
     except SyncError as exc:
         form.show_error(sign_in_message(exc, server or hub.server_url))
         return False
@@ -177,7 +179,7 @@ class SignInDialog:
         self.submit_button.disabled = True
         self.ctx.page.update()
         try:
-            ok = await sign_in(self.ctx.hub, self.form)
+            ok = await sign_in(self.ctx.hub, self.form, user_id=self.ctx.actor.user_id)
         finally:
             self.form.set_busy(False)
             self.submit_button.disabled = False
