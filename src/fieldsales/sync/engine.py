@@ -45,7 +45,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -92,6 +92,7 @@ REPAIR_FROM = (
 UNCONFIRMED = "unconfirmed"  # JSON: mutations answered only with "duplicate" (answer lost)
 COLLECTIONS_SEEN = "collections"  # the collections the last complete pull knew
 LAST_SYNC = "last_sync_at"  # read by the UI's sync indicator (display only)
+LAST_FULL = "last_full_sync_at"  # when everything was last pulled from cursor 0 (wall clock)
 
 #: Fields whose conflicts are bookkeeping, not the user's data.
 _NO_CONFLICT_COPY = frozenset({"updated_at", "created_at"})
@@ -113,6 +114,9 @@ class SyncOptions:
     backoff_max: float = 30.0
     prefetch: bool = True  # fetch the next page while writing this one
     follow_ups_limit: int = 50
+    #: Pull everything again this often (seconds; None: never on its own). The server does not
+    #: tell a device when a customer was moved to someone else; a complete re-pull does.
+    full_every: float | None = 7 * 24 * 3600
 
 
 @dataclass
@@ -635,8 +639,22 @@ class SyncEngine:
 
     # --- pull ----------------------------------------------------------------------------------
 
+    def _full_due(self) -> bool:
+        every = self.options.full_every
+        last = self.state(LAST_FULL)
+        if every is None or last is None:
+            return False
+        try:
+            age = (utcnow() - datetime.fromisoformat(last)).total_seconds()
+        except ValueError:
+            return True
+        # A clock that was a year off when the last one was stored must not stop them for good.
+        return abs(age) >= every
+
     def _pull_all(self, run: _Run, *, full: bool) -> None:
         cursor = int(self.state(CURSOR) or 0)
+        full = full or (cursor > 0 and self._full_due())
+        from_scratch = cursor == 0
         epoch = self.state(EPOCH)
         kind = self.state(RESET)
         known = self.state(COLLECTIONS_SEEN)
@@ -669,9 +687,10 @@ class SyncEngine:
             break
         if kind is not None and seen is not None:
             self._finish_reset(run, kind, seen)
-        elif known is None:
+        elif known is None or from_scratch:
             with self._uow() as uow:
                 store_queries.set_state(uow.session, COLLECTIONS_SEEN, collections_fingerprint())
+                store_queries.set_state(uow.session, LAST_FULL, utcnow().isoformat())
                 uow.commit()
 
     def _fetch(self, run: _Run, cursor: int, epoch: str | None) -> PullPage:
@@ -798,6 +817,7 @@ class SyncEngine:
             session = uow.session
             store_queries.set_state(session, RESET, None)
             store_queries.set_state(session, COLLECTIONS_SEEN, collections_fingerprint())
+            store_queries.set_state(session, LAST_FULL, utcnow().isoformat())
             uow.commit()
         run.resetting = False
         if summary.requeued:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 import sqlite3
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -24,7 +25,7 @@ from fieldsales.server import accounts, migrate
 from fieldsales.server.db import make_engine
 from fieldsales.server.maintenance import purge_tombstones
 from fieldsales.store import open_store
-from fieldsales.sync.engine import COLLECTIONS_SEEN, RESET
+from fieldsales.sync.engine import COLLECTIONS_SEEN, LAST_FULL, RESET
 from fieldsales.sync.errors import SyncWrongUserError
 
 
@@ -228,3 +229,38 @@ def test_a_store_is_never_synced_as_somebody_else(world: World) -> None:
     with pytest.raises(SyncWrongUserError) as raised:
         intruder.sync()
     assert "andere gebruiker" in raised.value.message
+
+
+def test_a_weekly_complete_pull_drops_what_left_the_scope(world: World) -> None:
+    """Without being asked: once ``full_every`` has passed, a sync pulls everything again."""
+    bob = world.device(world.bob)
+    customer = bob.customer(name="Heen en weer BV")
+    bob.sync()
+    accounts.reassign_customers(
+        world.backend.engine,
+        from_username=world.bob.username,
+        to_username=world.alice.username,
+        customer_ids=[customer.id],
+    )
+    alice = world.device(world.alice)
+    first = alice.sync()
+    assert first.reset is None  # the first sync pulls from 0 anyway
+    assert alice.state(LAST_FULL) is not None
+    accounts.reassign_customers(
+        world.backend.engine,
+        from_username=world.alice.username,
+        to_username=world.bob.username,
+        customer_ids=[customer.id],
+    )
+    assert alice.sync().reset is None  # not due yet: the stale copy stays
+    assert alice.get(Customer, customer.id) is not None
+    eight_days_ago = (datetime.now(UTC) - timedelta(days=8)).isoformat()
+    with alice.store.unit_of_work(applying_sync=True) as uow:
+        from fieldsales.store import queries
+
+        queries.set_state(uow.session, LAST_FULL, eight_days_ago)
+        uow.commit()
+    summary = alice.sync()
+    assert summary.reset == "full"
+    assert alice.get(Customer, customer.id) is None
+    assert_equal_to_server(world, alice)
