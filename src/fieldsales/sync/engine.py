@@ -44,7 +44,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -168,7 +168,6 @@ class _Run:
     up_total: int = 0
     resetting: bool = False
     first_issue_id: int = 0
-    halt: threading.Event = field(default_factory=threading.Event)  # stops a prefetch
 
 
 class SyncEngine:
@@ -285,12 +284,20 @@ class SyncEngine:
         return ceiling / 2 + self.rng.uniform(0, ceiling / 2)
 
     def _call(
-        self, run: _Run, fn: Callable[[], T], *, on_retry: Callable[[], None] | None = None
+        self,
+        run: _Run,
+        fn: Callable[[], T],
+        *,
+        on_retry: Callable[[], None] | None = None,
+        halt: threading.Event | None = None,
     ) -> T:
-        """``fn()`` until it works, a refusal, cancellation, or the stall timeout."""
+        """``fn()`` until it works, a refusal, cancellation, or the stall timeout.
+
+        ``halt`` stops a prefetch whose page is no longer wanted (the pull failed meanwhile).
+        """
         attempt = 0
         while True:
-            if run.cancel.is_set() or run.halt.is_set():
+            if run.cancel.is_set() or (halt is not None and halt.is_set()):
                 raise SyncCancelledError()
             try:
                 result = fn()
@@ -306,17 +313,17 @@ class SyncEngine:
                     raise SyncStalledError(exc, seconds=waited) from exc
                 if on_retry is not None:
                     on_retry()
-                self._sleep(run, delay)
+                self._sleep(run, delay, halt)
                 continue
             self._progressed(run)
             return result
 
     @staticmethod
-    def _sleep(run: _Run, seconds: float) -> None:
+    def _sleep(run: _Run, seconds: float, halt: threading.Event | None = None) -> None:
         """Wait, but wake up for a cancel (or a halted prefetch) within 0.1 s."""
         end = time.monotonic() + seconds
         while (remaining := end - time.monotonic()) > 0:
-            if run.cancel.wait(min(0.1, remaining)) or run.halt.is_set():
+            if run.cancel.wait(min(0.1, remaining)) or (halt is not None and halt.is_set()):
                 raise SyncCancelledError()
 
     # --- who -----------------------------------------------------------------------------------
@@ -693,7 +700,9 @@ class SyncEngine:
                 store_queries.set_state(uow.session, LAST_FULL, utcnow().isoformat())
                 uow.commit()
 
-    def _fetch(self, run: _Run, cursor: int, epoch: str | None) -> PullPage:
+    def _fetch(
+        self, run: _Run, cursor: int, epoch: str | None, halt: threading.Event | None = None
+    ) -> PullPage:
         def shrink() -> None:
             self._pull_limit = max(self.options.min_pull_limit, self._pull_limit // 2)
 
@@ -701,14 +710,17 @@ class SyncEngine:
             run,
             lambda: self.client.pull(cursor, limit=self._pull_limit, epoch=epoch),
             on_retry=shrink,
+            halt=halt,
         )
         if self._pull_limit < self.options.pull_limit:
             self._pull_limit = min(self.options.pull_limit, self._pull_limit * 2)
         return page
 
-    def _prepared(self, run: _Run, cursor: int, epoch: str | None) -> _Page:
+    def _prepared(
+        self, run: _Run, cursor: int, epoch: str | None, halt: threading.Event | None = None
+    ) -> _Page:
         """Fetch a page and turn it into rows (on the prefetch thread when there is one)."""
-        page = self._fetch(run, cursor, epoch)
+        page = self._fetch(run, cursor, epoch, halt)
         return _Page(page, _prepare(page))
 
     def _pull_pages(
@@ -724,14 +736,17 @@ class SyncEngine:
         current = _Page(first, _prepare(first))
         executor = ThreadPoolExecutor(max_workers=1) if self.options.prefetch else None
         upcoming: Future[_Page] | None = None
+        halt = threading.Event()
+        done = False
         try:
             while True:
                 page = current.page
                 if page.more and executor is not None:
-                    upcoming = executor.submit(self._prepared, run, page.cursor, page.epoch)
+                    upcoming = executor.submit(self._prepared, run, page.cursor, page.epoch, halt)
                 self._apply_page(run, current, seen, keep_cursor=keep_cursor)
                 self._report(run, phase)
                 if not page.more:
+                    done = True
                     return page.cursor
                 if upcoming is not None:
                     current, upcoming = upcoming.result(), None
@@ -744,9 +759,10 @@ class SyncEngine:
                     )
         finally:
             if executor is not None:
-                run.halt.set()  # a prefetch still retrying stops at its next wait
-                executor.shutdown(wait=True, cancel_futures=True)
-                run.halt.clear()
+                # On failure a prefetch may still be waiting for the server: it stops at its
+                # next step and its page is dropped (it never writes), so do not wait for it.
+                halt.set()
+                executor.shutdown(wait=done, cancel_futures=True)
 
     def _apply_page(
         self, run: _Run, current: _Page, seen: dict[str, set[str]] | None, *, keep_cursor: bool
