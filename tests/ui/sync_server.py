@@ -148,6 +148,7 @@ class Transport(httpx.BaseTransport):
 
     down: bool = False
     hold_pulls_after: int | None = None  # hold every pull after this many
+    hold_pushes: bool = False
     released: threading.Event = field(default_factory=threading.Event)
     paths: list[str] = field(default_factory=list)
     inner: httpx.HTTPTransport = field(default_factory=httpx.HTTPTransport)
@@ -156,6 +157,8 @@ class Transport(httpx.BaseTransport):
         path = request.url.path
         if self.down:
             raise httpx.ConnectError("the test cut the connection", request=request)
+        if path == "/sync/push" and self.hold_pushes:
+            self.released.wait(10)
         if path == "/sync/pull":
             pulls = sum(1 for p in self.paths if p.startswith("/sync/pull"))
             if self.hold_pulls_after is not None and pulls >= self.hold_pulls_after:

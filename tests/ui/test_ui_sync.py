@@ -247,8 +247,10 @@ async def test_first_start_can_be_stopped_and_goes_on_where_it_stopped(
     )
     assert progress.value.startswith("Gegevens ophalen: ")
     await h.click(h.get(key="first-start-stop"))
-    transport.released.set()
-    await running
+    # The page answers at once, though the pull it stopped still hangs in its request.
+    await asyncio.wait_for(running, timeout=3)
+    assert not transport.released.is_set()
+    transport.released.set()  # the request returns; the engine sees the stop and ends
     assert h.get(key="sign-in-error").value.startswith("Gestopt. Wat al is opgehaald blijft")
     button = h.get(key="first-start-submit")
     assert button.content == "Verder ophalen"
@@ -310,6 +312,35 @@ async def test_day_end_sends_the_visit_and_shows_what_came_down_and_what_needs_a
     await h.wait_until(lambda: h.get(key="sync-count", include_hidden=True).value == "")
     assert kind(h) is IndicatorKind.SYNCED
     assert browse.sync_status(device).pending == 0
+    assert h.crashes() == []
+
+
+async def test_day_end_can_be_stopped_while_the_server_hangs_and_tried_again(
+    device: Store, demo_server: DemoServer, hubs: list[SyncHub]
+) -> None:
+    transport = Transport()
+    hub = hub_for(hubs, device, demo_server.url, transport=transport, debounce=30.0)
+    h = await signed_in_app(device, hub)
+    await h.click(h.get(key="visit-done"))
+    await h.click(h.get(key="score-2"))
+    transport.hold_pushes = True
+    await h.navigate(h.get(key="nav-bar"), 4)
+    await h.click(h.get(key="more-day-end"))
+    up = h.get(key="day-end-up")
+    await h.wait_until(lambda: up.value == "Omhoog: 0 van 1 wijziging", what="pushing")
+    await h.click(h.get(key="day-end-stop"))
+    await h.wait_until(lambda: h.find(key="day-end-retry"), timeout=3, what="stopped at once")
+    assert h.get(key="day-end-error").value.startswith("Gestopt. Wat al verstuurd")
+    assert up.value == "Omhoog: 0 van 1 wijziging"  # where it got to
+    assert h.get(key="day-end-close").visible
+
+    transport.hold_pushes = False
+    transport.released.set()  # the stopped push arrives after all, and is settled
+    await h.wait_until(lambda: browse.sync_status(device).pending == 0)
+    await h.click(h.get(key="day-end-retry"))
+    await h.wait_until(lambda: h.find(key="day-end-summary"), what="summary after retry")
+    assert h.get(key="day-end-up-summary").value.startswith("Niets te versturen")
+    assert not h.find(key="day-end-error")
     assert h.crashes() == []
 
 

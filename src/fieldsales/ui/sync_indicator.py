@@ -20,7 +20,7 @@ class SyncIndicator:
     def __init__(self, on_click: Callable[[], Any]) -> None:
         self.view: IndicatorView | None = None
         self.icon = ft.Icon(ft.Icons.CLOUD_OFF_OUTLINED, size=20)
-        self.busy = ft.ProgressRing(width=16, height=16, stroke_width=2, visible=False)
+        self.busy = ft.ProgressRing(width=18, height=18, stroke_width=2.5, visible=False)
         self.count = ft.Text("", theme_style=ft.TextThemeStyle.LABEL_LARGE, key="sync-count")
         self.label = ft.Text("", theme_style=ft.TextThemeStyle.LABEL_MEDIUM, key="sync-label")
         self.button = ft.TextButton(

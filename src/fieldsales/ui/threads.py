@@ -10,6 +10,7 @@ reconnects; then the news is dropped and the page refreshes on reconnect instead
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 from collections.abc import Callable
@@ -78,3 +79,28 @@ class Latest(Generic[T]):
             self._scheduled = False
         if value is not None:
             self.show(value)
+
+
+class Stopped(Exception):
+    """The user stopped a job; its thread winds down on its own at its next step."""
+
+
+async def run_stoppable(fn: Callable[[], T], stop: asyncio.Event) -> T:
+    """``fn()`` on a worker thread; its result, or ``Stopped`` as soon as ``stop`` is set.
+
+    A sync stuck in a request notices its cancel flag only when the request returns (up to
+    the connection's stall timeout); the screen does not wait for that. ``fn`` must watch the
+    same stop (a ``threading.Event`` set together with ``stop``) to end its work.
+    """
+    job = asyncio.ensure_future(asyncio.to_thread(fn))
+    stopped = asyncio.ensure_future(stop.wait())
+    try:
+        await asyncio.wait({job, stopped}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        stopped.cancel()
+    if job.done():
+        return job.result()
+    # Left running: collect its outcome (a cancellation, usually) so nothing is reported
+    # as "never retrieved".
+    job.add_done_callback(lambda f: f.cancelled() or f.exception())
+    raise Stopped()

@@ -30,7 +30,7 @@ from fieldsales.ui.sync_view import (
     up_summary,
     up_view,
 )
-from fieldsales.ui.threads import Latest
+from fieldsales.ui.threads import Latest, Stopped, run_stoppable
 from fieldsales.ui.views.attention import AttentionScreen, follow_up_tile, issue_card
 from fieldsales.ui.views.customer_file import CustomerFileScreen
 from fieldsales.ui.views.sign_in import SignInDialog, sign_in_message
@@ -49,7 +49,9 @@ class DayEndDialog:
     def __init__(self, ctx: AppContext) -> None:
         self.ctx = ctx
         self.cancel = threading.Event()
+        self.stopping = asyncio.Event()
         self.running = False
+        self.last_step: Progress | None = None
         self.sent: dict[str, int] = {}
         self.intro = ft.Text(
             "Uw wijzigingen van vandaag gaan naar de server en het nieuwste wordt opgehaald.",
@@ -96,17 +98,20 @@ class DayEndDialog:
             return
         self.running = True
         self.cancel = threading.Event()
+        self.stopping = asyncio.Event()
         if not self.dialog.open:
             self.ctx.show(self.dialog)
         self._set_running(True)
         self.ctx.page.update()
         self.sent = browse.pending_by_collection(self.ctx.store)
         latest: Latest[Progress] = Latest(self.ctx.page, self._show_progress)
+        cancel = self.cancel
         try:
-            summary = await asyncio.to_thread(
-                self.ctx.hub.foreground_sync, progress=latest.push, cancel=self.cancel
+            summary = await run_stoppable(
+                lambda: self.ctx.hub.foreground_sync(progress=latest.push, cancel=cancel),
+                self.stopping,
             )
-        except SyncCancelledError:
+        except (SyncCancelledError, Stopped):
             self._failed(
                 "Gestopt. Wat al verstuurd of opgehaald was, blijft bewaard; de rest volgt bij "
                 "de volgende synchronisatie."
@@ -129,8 +134,8 @@ class DayEndDialog:
 
     def stop(self) -> None:
         self.cancel.set()
+        self.stopping.set()
         self.stop_button.disabled = True
-        self.up_text.value = "Stoppen…"
 
     def close(self) -> None:
         self.cancel.set()
@@ -149,6 +154,10 @@ class DayEndDialog:
     def _show_progress(self, step: Progress) -> None:
         if not self.running or self.cancel.is_set():
             return
+        self.last_step = step
+        self._render(step)
+
+    def _render(self, step: Progress) -> None:
         up, down = up_view(step), down_view(step)
         self.up_text.value = up.text
         self.up_bar.value = up.value
@@ -158,6 +167,8 @@ class DayEndDialog:
     def _failed(self, message: str) -> None:
         self.error.value = message
         self.error.visible = True
+        if self.last_step is not None:
+            self._render(self.last_step)  # where it got to
 
     # --- the summary ---------------------------------------------------------------------------
 
@@ -165,7 +176,7 @@ class DayEndDialog:
         done = Progress(
             phase=Phase.DONE, up_done=summary.pushed, down_done=summary.pulled + summary.deleted
         )
-        self._show_progress(done)
+        self._render(done)
         self.progress.visible = False
         ctx = self.ctx
         down: list[ft.Control] = [ft.Text(down_summary(summary), key="day-end-down-summary")]

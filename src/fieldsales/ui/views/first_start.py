@@ -23,7 +23,7 @@ from fieldsales.sync.errors import SyncCancelledError, SyncError
 from fieldsales.sync.summary import Phase, Progress
 from fieldsales.ui.sync_hub import SyncHub
 from fieldsales.ui.sync_view import n
-from fieldsales.ui.threads import Latest
+from fieldsales.ui.threads import Latest, Stopped, run_stoppable
 from fieldsales.ui.views.sign_in import CredentialsForm, sign_in, sign_in_message
 
 
@@ -54,6 +54,7 @@ class FirstStart:
         self.hub = hub
         self.on_ready = on_ready
         self.cancel = threading.Event()
+        self.stopping = asyncio.Event()
         self.running = False
         self.form = CredentialsForm(
             hub, username=username or hub.username or "", on_submit=self.submit
@@ -140,6 +141,7 @@ class FirstStart:
             return
         self.running = True
         self.cancel = threading.Event()
+        self.stopping = asyncio.Event()
         self._set_busy(True)
         self.page.update()
         try:
@@ -153,14 +155,18 @@ class FirstStart:
             self._set_busy(False)
             return
         self._show_progress(Progress(phase=Phase.LOGIN))
+        self.form.set_busy(False)
+        self._show_form(False)
         self.progress.visible = True
         self.page.update()
         latest: Latest[Progress] = Latest(self.page, self._show_progress)
+        cancel = self.cancel
         try:
-            await asyncio.to_thread(
-                self.hub.foreground_sync, progress=latest.push, cancel=self.cancel
+            await run_stoppable(
+                lambda: self.hub.foreground_sync(progress=latest.push, cancel=cancel),
+                self.stopping,
             )
-        except SyncCancelledError:
+        except (SyncCancelledError, Stopped):
             self._stopped(
                 "Gestopt. Wat al is opgehaald blijft bewaard; met 'Verder ophalen' gaat het "
                 "verder waar het stopte."
@@ -180,8 +186,8 @@ class FirstStart:
 
     def stop(self) -> None:
         self.cancel.set()
+        self.stopping.set()
         self.stop_button.disabled = True
-        self.status.value = "Stoppen…"
 
     # --- state ---------------------------------------------------------------------------------
 
@@ -204,6 +210,12 @@ class FirstStart:
         self._set_busy(False)
         self.form.show_error(message)
         signed_in = self.hub.signed_in
-        for field in (self.form.server, self.form.username, self.form.password):
-            field.visible = not signed_in
+        self._show_form(not signed_in)
+        self.submit_button.visible = True
         self.submit_button.content = "Verder ophalen" if signed_in else "Opnieuw proberen"
+
+    def _show_form(self, visible: bool) -> None:
+        """The fields while signing in; only the progress while fetching."""
+        for field in (self.form.server, self.form.username, self.form.password):
+            field.visible = visible
+        self.submit_button.visible = visible
