@@ -49,7 +49,12 @@ def make_engine(url: str, *, pool_size: int = 10) -> Engine:
         pool_pre_ping=True,
         # psycopg prepares statements it sees often; a generic plan made while a tenant's table
         # was nearly empty would then be kept for good (a sequential scan per pushed batch).
-        connect_args={"options": "-c plan_cache_mode=force_custom_plan"},
+        # No parallel query: every statement here is a short index lookup or range scan, and
+        # starting parallel workers (which the planner may choose for a push's read of its
+        # rows on a large table) costs ~10 ms, paid while the tenant's version lock is held.
+        connect_args={
+            "options": "-c plan_cache_mode=force_custom_plan -c max_parallel_workers_per_gather=0"
+        },
     )
 
 

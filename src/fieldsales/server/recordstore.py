@@ -2,23 +2,30 @@
 
 A push or an import loads every row it will touch in a few ``IN`` queries, changes them in
 memory, and writes them back with one executemany per kind of statement: thousands of
-mutations cost a handful of round trips.
+mutations cost a handful of round trips. On PostgreSQL the writes of a transaction go out as one
+pipeline (one round trip): they happen while the tenant's version lock is held, and with many
+devices syncing at once every round trip under that lock is paid by all who wait for it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Collection, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, and_, bindparam, insert, select, update
+from sqlalchemy import Connection, Select, and_, bindparam, insert, select, union_all, update
+from sqlalchemy.exc import DBAPIError
 
 from fieldsales.records import COLLECTIONS, Scope
 from fieldsales.server.models import records, utcnow
 
 CHUNK = 500
+#: From this many new rows on, PostgreSQL gets them by COPY (before the pipeline: COPY cannot
+#: be pipelined); fewer go as one multi-row INSERT inside it.
+COPY_MIN_ROWS = 200
 #: Key in ``field_versions`` for "every field not listed was last set at this version".
 CREATED = "*"
 
@@ -41,28 +48,55 @@ class StoredRecord:
         return self.field_versions.get(name, self.field_versions.get(CREATED, self.version))
 
 
-def fetch(conn: Connection, tenant_id: str, ids: Iterable[str]) -> dict[str, StoredRecord]:
+_COLUMNS = (
+    records.c.collection,
+    records.c.id,
+    records.c.version,
+    records.c.deleted,
+    records.c.owner_id,
+    records.c.customer_id,
+    records.c.data,
+    records.c.field_versions,
+)
+
+
+def fetch(
+    conn: Connection,
+    tenant_id: str,
+    ids: Iterable[str],
+    *,
+    parents_of: Collection[str] = frozenset(),
+    also: Select[Any] | None = None,
+) -> dict[str, StoredRecord]:
+    """The stored rows with these ids, in a query per ``CHUNK`` ids.
+
+    For the ids in ``parents_of`` the same query also reads the customer of the row (by its
+    ``customer_id`` column, which is its data's ``customer_id``). ``also`` is a query with the
+    same columns whose row (at most one, its ``id`` NULL) rides along with the first chunk and
+    comes back under the key ``""``: a push reads its client's ``last_mid`` that way, in the
+    same round trip.
+    """
     wanted = sorted(set(ids))
     found: dict[str, StoredRecord] = {}
-    columns = (
-        records.c.collection,
-        records.c.id,
-        records.c.version,
-        records.c.deleted,
-        records.c.owner_id,
-        records.c.customer_id,
-        records.c.data,
-        records.c.field_versions,
-    )
-    for start in range(0, len(wanted), CHUNK):
+    for start in range(0, max(len(wanted), 1 if also is not None else 0), CHUNK):
         chunk = wanted[start : start + CHUNK]
-        rows = conn.execute(
-            select(*columns).where(records.c.tenant_id == tenant_id, records.c.id.in_(chunk))
-        )
-        for row in rows:
-            found[row.id] = StoredRecord(
+        parts: list[Select[Any]] = []
+        if chunk:
+            tenant = records.c.tenant_id == tenant_id
+            parts.append(select(*_COLUMNS).where(tenant, records.c.id.in_(chunk)))
+            children = [record_id for record_id in chunk if record_id in parents_of]
+            if children:
+                customers = select(records.c.customer_id).where(
+                    tenant, records.c.id.in_(children), records.c.customer_id.is_not(None)
+                )
+                parts.append(select(*_COLUMNS).where(tenant, records.c.id.in_(customers)))
+        if also is not None and start == 0:
+            parts.append(also)  # last: the first part's column types decode every row
+        query = parts[0] if len(parts) == 1 else union_all(*parts)
+        for row in conn.execute(query):
+            found[row.id or ""] = StoredRecord(
                 collection=row.collection,
-                id=row.id,
+                id=row.id or "",
                 version=int(row.version),
                 deleted=bool(row.deleted),
                 owner_id=row.owner_id,
@@ -87,8 +121,15 @@ def scope_columns(
     return customer_owner, data.get("customer_id")
 
 
-def flush(conn: Connection, tenant_id: str, rows: Iterable[StoredRecord]) -> None:
-    """Write every new or changed row: one executemany for inserts, one for updates."""
+def flush(
+    conn: Connection,
+    tenant_id: str,
+    rows: Iterable[StoredRecord],
+    *,
+    then: Callable[[], None] | None = None,
+) -> None:
+    """Write every new or changed row (one statement for inserts, one executemany for updates),
+    then the caller's other writes (``then``): on PostgreSQL all in one pipeline."""
     now = utcnow()
     inserts: list[dict[str, Any]] = []
     updates: list[dict[str, Any]] = []
@@ -99,32 +140,62 @@ def flush(conn: Connection, tenant_id: str, rows: Iterable[StoredRecord]) -> Non
         (inserts if row.is_new else updates).append(values)
         row.is_new = False
         row.dirty = False
-    if inserts:
+    if len(inserts) >= COPY_MIN_ROWS:
         bulk_insert(conn, inserts)
-    if updates:
-        conn.execute(
-            update(records)
-            .where(
-                and_(
-                    records.c.tenant_id == bindparam("b_tenant"), records.c.id == bindparam("b_id")
-                )
-            )
-            .values(
-                collection=bindparam("collection"),
-                version=bindparam("version"),
-                deleted=bindparam("deleted"),
-                owner_id=bindparam("owner_id"),
-                customer_id=bindparam("customer_id"),
-                data=bindparam("data"),
-                field_versions=bindparam("field_versions"),
-                updated_at=bindparam("updated_at"),
-            ),
-            [
-                {key: value for key, value in v.items() if key not in ("tenant_id", "id")}
-                | {"b_tenant": v["tenant_id"], "b_id": v["id"]}
-                for v in updates
-            ],
+        inserts = []
+    with pipeline(conn):
+        if inserts:
+            conn.execute(insert(records), inserts)
+        if updates:
+            _update(conn, updates)
+        if then is not None:
+            then()
+
+
+@contextmanager
+def pipeline(conn: Connection) -> Iterator[None]:
+    """Statements executed inside go to PostgreSQL together and are answered in one round trip
+    (psycopg's pipeline mode; reading a statement's result waits for it). Elsewhere it changes
+    nothing."""
+    if conn.dialect.name != "postgresql":
+        yield
+        return
+    import psycopg  # only PostgreSQL gets here
+
+    dbapi = conn.connection.dbapi_connection
+    assert isinstance(dbapi, psycopg.Connection)
+    try:
+        with dbapi.pipeline():
+            yield
+    except psycopg.Error as exc:
+        # Errors of pipelined statements surface here, outside SQLAlchemy's execute: wrap them
+        # as it would, so the error handlers (409 on a race, 503 when the database is away) and
+        # the connection pool see the usual exceptions.
+        raise DBAPIError.instance(None, None, exc, psycopg.Error, dialect=conn.dialect) from exc
+
+
+def _update(conn: Connection, updates: list[dict[str, Any]]) -> None:
+    conn.execute(
+        update(records)
+        .where(
+            and_(records.c.tenant_id == bindparam("b_tenant"), records.c.id == bindparam("b_id"))
         )
+        .values(
+            collection=bindparam("collection"),
+            version=bindparam("version"),
+            deleted=bindparam("deleted"),
+            owner_id=bindparam("owner_id"),
+            customer_id=bindparam("customer_id"),
+            data=bindparam("data"),
+            field_versions=bindparam("field_versions"),
+            updated_at=bindparam("updated_at"),
+        ),
+        [
+            {key: value for key, value in v.items() if key not in ("tenant_id", "id")}
+            | {"b_tenant": v["tenant_id"], "b_id": v["id"]}
+            for v in updates
+        ],
+    )
 
 
 _COPY_COLUMNS = (

@@ -96,5 +96,4 @@ class ServerWriter:
         return row
 
     def finish(self) -> None:
-        flush(self.conn, self.tenant_id, self.rows.values())
-        self.clock.close()
+        flush(self.conn, self.tenant_id, self.rows.values(), then=self.clock.close)
