@@ -121,7 +121,8 @@ class SyncHub:
             url = normalise_server_url(server_url)
             if url != remembered:
                 browse.remember_server_url(store, url=url)
-            self._connect(url)
+            # A session belongs to the server it was made with.
+            self._connect(url, resume=remembered in (None, url))
         elif remembered:
             self._connect(remembered)
 

@@ -22,7 +22,7 @@ from fieldsales.sync.errors import (
     SyncStalledError,
     SyncTimeoutError,
 )
-from fieldsales.ui.context import AppContext
+from fieldsales.ui.context import USER_ERRORS, AppContext
 from fieldsales.ui.sync_hub import SyncHub
 
 
@@ -161,7 +161,7 @@ class SignInDialog:
             return hub_user
         try:
             users = browse.local_users(self.ctx.store)
-        except Exception:  # the field stays empty; the user types the name
+        except USER_ERRORS:  # the field stays empty; the user types the name
             return ""
         me = next((u for u in users if u.id == self.ctx.actor.user_id), None)
         return me.username if me is not None else ""
