@@ -18,6 +18,7 @@ import json
 import os
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -57,6 +58,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--json", action="store_true", help="de samenvatting als JSON (voor scripts)"
     )
     parser.add_argument("--quiet", action="store_true", help="geen voortgang tonen")
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=DAY_END_OPTIONS.stall_timeout,
+        metavar="SECONDEN",
+        help="opgeven als er zo lang geen voortgang is (standaard "
+        f"{DAY_END_OPTIONS.stall_timeout:.0f}; een trage verbinding die doorloopt mag langer)",
+    )
 
 
 def register(subparsers: Any) -> argparse.ArgumentParser:
@@ -86,10 +95,20 @@ class ProgressPrinter:
         self.tty = stream.isatty()
         self.last_phase: Phase | None = None
         self.last_draw = 0.0
+        self.last_problem = 0.0
         self.spin = 0
 
     def __call__(self, step: Progress) -> None:
         if self.quiet:
+            return
+        if step.problem is not None:
+            now = time.monotonic()
+            if now - self.last_problem >= 5 or not self.tty:
+                self.last_problem = now
+                wait = f" Nieuwe poging over {step.retry_in:.0f} s." if step.retry_in else ""
+                prefix = "\n" if self.tty else ""
+                self.stream.write(f"{prefix}{step.problem}{wait}\n")
+                self.stream.flush()
             return
         if not self.tty:
             if step.phase is not self.last_phase and step.phase is not Phase.DONE:
@@ -235,9 +254,10 @@ def run(
         err.write(f"fieldsales sync: {exc.message} ({exc.code})\n")
         return EXIT_FAILED
     try:
-        with make_http_client(server, stall_seconds=DAY_END_OPTIONS.stall_timeout) as http:
+        with make_http_client(server, stall_seconds=max(1.0, min(args.timeout, 60.0))) as http:
             client = SyncClient(http, username=args.username, password=password)
-            engine = SyncEngine(store, client, options=DAY_END_OPTIONS)
+            options = replace(DAY_END_OPTIONS, stall_timeout=max(1.0, args.timeout))
+            engine = SyncEngine(store, client, options=options)
             printer = ProgressPrinter(err, quiet=args.quiet or args.json)
             try:
                 summary = engine.run(progress=printer, full=args.full)

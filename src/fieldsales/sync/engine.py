@@ -168,6 +168,7 @@ class _Run:
     up_total: int = 0
     resetting: bool = False
     first_issue_id: int = 0
+    phase: Phase = Phase.LOGIN
 
 
 class SyncEngine:
@@ -260,7 +261,15 @@ class SyncEngine:
         finally:
             self._lock.release()
 
-    def _report(self, run: _Run, phase: Phase) -> None:
+    def _report(
+        self,
+        run: _Run,
+        phase: Phase,
+        *,
+        problem: SyncRetryableError | None = None,
+        retry_in: float | None = None,
+    ) -> None:
+        run.phase = phase
         if run.progress is not None:
             run.progress(
                 Progress(
@@ -270,6 +279,8 @@ class SyncEngine:
                     down_done=run.summary.pulled + run.summary.deleted,
                     pages=run.summary.pages,
                     reset=run.resetting,
+                    problem=problem.message if problem is not None else None,
+                    retry_in=retry_in,
                 )
             )
 
@@ -313,6 +324,7 @@ class SyncEngine:
                     raise SyncStalledError(exc, seconds=waited) from exc
                 if on_retry is not None:
                     on_retry()
+                self._report(run, run.phase, problem=exc, retry_in=delay)
                 self._sleep(run, delay, halt)
                 continue
             self._progressed(run)

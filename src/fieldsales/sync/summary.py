@@ -40,6 +40,8 @@ class Progress:
     down_done: int = 0
     pages: int = 0
     reset: bool = False  # re-fetching everything (new server epoch, too old cursor, upgrade)
+    problem: str | None = None  # a transient failure being retried (Dutch, for the user)
+    retry_in: float | None = None  # seconds until the next attempt
 
     @property
     def label(self) -> str:

@@ -75,6 +75,7 @@ def args(server: str, data_dir: Path, **extra: object) -> argparse.Namespace:
         "full": False,
         "json": False,
         "quiet": False,
+        "timeout": 120.0,
     }
     values.update(extra)
     return argparse.Namespace(**values)
@@ -185,3 +186,17 @@ def test_the_progress_bar_at_a_terminal() -> None:
     assert "[############------------] 5/10 wijzigingen" in text
     assert "1,234 records" in text
     assert text.endswith("\n")
+
+
+def test_no_connection_says_so_and_gives_up_after_the_timeout(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FIELDSALES_PASSWORD", "wat-dan-ook")
+    err = io.StringIO()
+    unreachable = "http://127.0.0.1:9"  # the discard port: nothing listens
+    code = sync_command.run(args(unreachable, tmp_path, timeout=1.5), stderr=err)
+    assert code == sync_command.EXIT_FAILED
+    text = err.getvalue()
+    assert "Geen verbinding met de server" in text
+    assert "Nieuwe poging over" in text  # the user sees it is retrying, not hanging
+    assert "(sync_stalled)" in text
