@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, Select, and_, bindparam, insert, select, union_all, update
+from sqlalchemy import Connection, Row, Select, and_, bindparam, insert, select, union_all, update
 from sqlalchemy.exc import DBAPIError
 
 from fieldsales.records import COLLECTIONS, Scope
@@ -66,18 +66,29 @@ def fetch(
     ids: Iterable[str],
     *,
     parents_of: Collection[str] = frozenset(),
-    also: Select[Any] | None = None,
 ) -> dict[str, StoredRecord]:
     """The stored rows with these ids, in a query per ``CHUNK`` ids.
 
     For the ids in ``parents_of`` the same query also reads the customer of the row (by its
-    ``customer_id`` column, which is its data's ``customer_id``). ``also`` is a query with the
-    same columns whose row (at most one, its ``id`` NULL) rides along with the first chunk and
-    comes back under the key ``""``: a push reads its client's ``last_mid`` that way, in the
-    same round trip.
+    ``customer_id`` column, which is its data's ``customer_id``).
     """
+    return fetch_with(conn, tenant_id, ids, parents_of=parents_of)[0]
+
+
+def fetch_with(
+    conn: Connection,
+    tenant_id: str,
+    ids: Iterable[str],
+    *,
+    parents_of: Collection[str] = frozenset(),
+    also: Select[Any] | None = None,
+) -> tuple[dict[str, StoredRecord], list[Row[Any]]]:
+    """``fetch``, and the rows of ``also``: a query with the same columns (``id`` NULL) that
+    rides along with the first chunk, so that a push reads its clients' ``last_mid`` in the
+    same round trip as its rows."""
     wanted = sorted(set(ids))
     found: dict[str, StoredRecord] = {}
+    extra: list[Row[Any]] = []
     for start in range(0, max(len(wanted), 1 if also is not None else 0), CHUNK):
         chunk = wanted[start : start + CHUNK]
         parts: list[Select[Any]] = []
@@ -94,9 +105,12 @@ def fetch(
             parts.append(also)  # last: the first part's column types decode every row
         query = parts[0] if len(parts) == 1 else union_all(*parts)
         for row in conn.execute(query):
-            found[row.id or ""] = StoredRecord(
+            if row.id is None:
+                extra.append(row)
+                continue
+            found[row.id] = StoredRecord(
                 collection=row.collection,
-                id=row.id or "",
+                id=row.id,
                 version=int(row.version),
                 deleted=bool(row.deleted),
                 owner_id=row.owner_id,
@@ -104,7 +118,7 @@ def fetch(
                 data=dict(row.data or {}),
                 field_versions=dict(row.field_versions or {}),
             )
-    return found
+    return found, extra
 
 
 def scope_columns(

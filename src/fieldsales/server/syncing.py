@@ -8,7 +8,10 @@ The tenant's version lock serialises every writer of a tenant, so the work done 
 decides how many devices can sync at once. Records a device created (most of a day's outbox, all
 of a first upload) are therefore validated before the lock is taken: their data are exactly the
 pushed fields, so the answer cannot change while waiting. Edits merge with the stored row and are
-validated under the lock, normalising only the values that differ from the stored ones.
+validated under the lock, normalising only the values that differ from the stored ones. Pushes
+of one tenant that wait for the lock in the same worker are applied together, one after the
+other in one transaction (``versioning.LockQueue``): each gets the answer it would have got
+alone, at a fraction of the cost per push.
 
 Pull streams stored JSON: one indexed range scan per page, rows glued into the response body as
 bytes, without building a pydantic object per record.
@@ -16,11 +19,23 @@ bytes, without building a pydantic object per record.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 import orjson
-from sqlalchemy import Connection, Engine, Text, cast, insert, null, select, union_all, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Text,
+    cast,
+    insert,
+    null,
+    select,
+    tuple_,
+    union_all,
+    update,
+)
 
 from fieldsales.records import COLLECTIONS, Scope
 from fieldsales.server.db import read_transaction, write_transaction
@@ -35,7 +50,15 @@ from fieldsales.server.models import (
     utcnow,
 )
 from fieldsales.server.plans import check_plan_push
-from fieldsales.server.recordstore import CREATED, StoredRecord, fetch, flush, scope_columns
+from fieldsales.server.recordstore import (
+    CHUNK,
+    CREATED,
+    StoredRecord,
+    fetch,
+    fetch_with,
+    flush,
+    scope_columns,
+)
 from fieldsales.server.scope import (
     PROTECTED_FIELDS,
     Principal,
@@ -115,13 +138,21 @@ def validate_created(mutations: Iterable[Mutation]) -> dict[int, Validated]:
 
 
 class _PushContext:
-    """The state of one push while its mutations are applied in memory."""
+    """The state of one push while its mutations are applied in memory.
+
+    ``rows`` and ``clock`` belong to the transaction, shared by the pushes applied in it one
+    after the other: a push sees the rows as the pushes before it left them, as it would have
+    after their commits.
+    """
 
     def __init__(
         self,
         conn: Connection,
         principal: Principal,
         client_id: str,
+        *,
+        clock: VersionClock,
+        rows: dict[str, StoredRecord],
         created: dict[int, Validated] | None = None,
     ) -> None:
         self.conn = conn
@@ -129,50 +160,18 @@ class _PushContext:
         self.client_id = client_id
         self.tenant_id = principal.tenant_id
         self.created = created or {}
-        self.clock = VersionClock(conn, principal.tenant_id)
-        self.rows: dict[str, StoredRecord] = {}
+        self.clock = clock
+        self.rows = rows
         self.loaded_versions: dict[str, int] = {}
         self.own_versions: dict[str, set[int]] = {}
         self.conflict_rows: list[dict[str, Any]] = []
         self.rejected_rows: list[dict[str, Any]] = []
 
-    def load(self, mutations: Iterable[Mutation]) -> int | None:
-        """Read the stored rows the mutations touch, with the customers of stored children
-        (an edit need not repeat ``customer_id``), and the client's ``last_mid`` (None for a
-        new client): one round trip for a push of up to ``CHUNK`` records."""
-        ids: set[str] = set()
-        edited: set[str] = set()
-        for mutation in mutations:
-            ids.add(mutation.id)
-            if mutation.base_version is not None:
-                edited.add(mutation.id)
-            customer_id = mutation.fields.get("customer_id")
-            if isinstance(customer_id, str):
-                ids.add(customer_id)
-        # The client's row, shaped like a record row so that it rides in the same query.
-        client = select(
-            sync_clients.c.client_id.label("collection"),
-            null().label("id"),
-            sync_clients.c.last_mid.label("version"),
-            *(null().label(name) for name in ("deleted", "owner_id", "customer_id")),
-            *(null().label(name) for name in ("data", "field_versions")),
-        ).where(
-            sync_clients.c.account_id == self.principal.account_id,
-            sync_clients.c.client_id == self.client_id,
-        )
-        self.rows = fetch(self.conn, self.tenant_id, ids, parents_of=edited, also=client)
-        known = self.rows.pop("", None)
-        # A record sent as new that the server already has (the answer to its first push was
-        # lost) may come without its customer_id: read the customers still missing.
-        missing = {
-            row.data["customer_id"]
-            for row in self.rows.values()
-            if isinstance(row.data.get("customer_id"), str)
-        } - self.rows.keys()
-        if missing:
-            self.rows.update(fetch(self.conn, self.tenant_id, missing))
-        self.loaded_versions = {record_id: row.version for record_id, row in self.rows.items()}
-        return known.version if known is not None else None
+    def start(self, mutations: Iterable[Mutation]) -> None:
+        """Remember the versions this push starts from (what ``base_version`` is compared to)."""
+        self.loaded_versions = {
+            m.id: self.rows[m.id].version for m in mutations if m.id in self.rows
+        }
 
     def customer_owner(self, customer_id: Any) -> str:
         """The owner of a referenced customer, refusing references outside the user's scope."""
@@ -389,20 +388,6 @@ class _PushContext:
             "details": None,
         }
 
-    def finish(self, *, then: Callable[[], None]) -> None:
-        """Write everything the push changed, then the caller's ``then``, as one pipeline."""
-
-        def rest() -> None:
-            # inline(): no RETURNING of the generated ids, whose answer a pipeline cannot wait for.
-            if self.conflict_rows:
-                self.conn.execute(insert(conflicts).inline(), self.conflict_rows)
-            if self.rejected_rows:
-                self.conn.execute(insert(rejected_mutations).inline(), self.rejected_rows)
-            self.clock.close()
-            then()
-
-        flush(self.conn, self.tenant_id, self.rows.values(), then=rest)
-
 
 def protected_defaults(collection: str, data: dict[str, Any]) -> dict[str, Any]:
     """The collection's default values for its protected fields (what a new record starts as)."""
@@ -414,60 +399,185 @@ def protected_defaults(collection: str, data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+#: Mutations applied in one transaction at most when pushes are applied together (a bigger push
+#: goes alone): about eight day-end pushes, whose rows are read in one query (``CHUNK``).
+BATCH_MUTATIONS = CHUNK
+
+
+@dataclass(eq=False)
+class _Waiting:
+    """A push waiting in the ``LockQueue``, and its outcome."""
+
+    principal: Principal
+    request: PushRequest
+    created: dict[int, Validated]
+    size: int
+    done: bool = False
+    answer: bytes | None = None
+    error: Exception | None = None
+
+
 def push(engine: Engine, principal: Principal, request: PushRequest) -> bytes:
     """Apply a push and answer with the serialised ``PushResponse``.
 
-    Under the version lock this costs four round trips to PostgreSQL, whatever the push holds
+    Under the version lock a transaction costs four round trips to PostgreSQL, whatever it holds
     (up to ``CHUNK`` records): the lock (which also reads the epoch), one read of the rows and
-    the client's ``last_mid``, the writes as one pipeline, and the commit.
+    the clients' ``last_mid``, the writes as one pipeline, and the commit.
     """
     created = validate_created(request.mutations)  # before the version lock (module docstring)
-    with queue_for_lock(principal.tenant_id), write_transaction(engine) as conn:
-        context = _PushContext(conn, principal, request.client_id, created)
-        stored_mid = context.load(request.mutations)
-        last_mid = stored_mid or 0
-        results: list[Result] = []
-        for mutation in request.mutations:
-            if mutation.mid <= last_mid:
-                results.append(
-                    {
-                        "mid": mutation.mid,
-                        "status": ResultStatus.DUPLICATE.value,
-                        "version": None,
-                        "conflicts": [],
-                        "code": None,
-                        "message": None,
-                        "details": None,
-                    }
-                )
-            else:
-                results.append(context.apply(mutation))
-        new_last_mid = max([last_mid, *(m.mid for m in request.mutations)])
-        key = (sync_clients.c.account_id == principal.account_id) & (
-            sync_clients.c.client_id == request.client_id
-        )
-
-        def record_client() -> None:
-            now = utcnow()
-            if stored_mid is not None:
-                conn.execute(
-                    update(sync_clients).where(key).values(last_mid=new_last_mid, last_push_at=now)
-                )
-            else:
-                conn.execute(
-                    insert(sync_clients).values(
-                        account_id=principal.account_id,
-                        client_id=request.client_id,
-                        tenant_id=principal.tenant_id,
-                        last_mid=new_last_mid,
-                        last_push_at=now,
-                    )
-                )
-
-        context.finish(then=record_client)
-    return orjson.dumps(
-        {"epoch": context.clock.epoch, "last_mid": new_last_mid, "results": results}
+    waiting = _Waiting(principal, request, created, size=max(len(request.mutations), 1))
+    queue_for_lock(principal.tenant_id).submit(
+        waiting, lambda batch: _apply_batch(engine, batch), limit=BATCH_MUTATIONS
     )
+    if waiting.error is not None:
+        raise waiting.error
+    if waiting.answer is None:
+        raise RuntimeError("push was not applied")  # the applying thread was interrupted
+    return waiting.answer
+
+
+def _apply_batch(engine: Engine, batch: list[_Waiting]) -> None:
+    try:
+        for waiting, answer in zip(batch, push_together(engine, batch), strict=True):
+            waiting.answer = answer
+    except Exception as exc:
+        if len(batch) == 1:
+            batch[0].error = exc
+            return
+        # Nothing was written. One push that fails must not fail the others: each alone.
+        for waiting in batch:
+            try:
+                waiting.answer = push_together(engine, [waiting])[0]
+            except Exception as alone:
+                waiting.error = alone
+
+
+class Pending(Protocol):
+    """A push to apply: who sends it, what, and its created records validated beforehand."""
+
+    principal: Principal
+    request: PushRequest
+    created: dict[int, Validated]
+
+
+def push_together(engine: Engine, pushes: Sequence[Pending]) -> list[bytes]:
+    """Apply pushes of one tenant one after the other in one transaction; one answer (a
+    serialised ``PushResponse``) per push, the same as each would have got alone in that order.
+    If anything fails, nothing is written."""
+    tenant_id = pushes[0].principal.tenant_id
+    if any(p.principal.tenant_id != tenant_id for p in pushes):
+        raise ValueError("pushes applied together must be of one tenant")
+    with write_transaction(engine) as conn:
+        clock = VersionClock(conn, tenant_id)  # the lock
+        rows, clients = _load(conn, tenant_id, pushes)
+        answers: list[bytes] = []
+        contexts: list[_PushContext] = []
+        touched: dict[tuple[str, str], bool] = {}  # client -> known before this transaction
+        for pending in pushes:
+            principal, request = pending.principal, pending.request
+            key = (principal.account_id, request.client_id)
+            context = _PushContext(
+                conn, principal, request.client_id, clock=clock, rows=rows, created=pending.created
+            )
+            context.start(request.mutations)
+            last_mid = clients.get(key, 0)
+            touched.setdefault(key, key in clients)
+            results: list[Result] = []
+            for mutation in request.mutations:
+                if mutation.mid <= last_mid:
+                    results.append(_duplicate(mutation))
+                else:
+                    results.append(context.apply(mutation))
+            clients[key] = max([last_mid, *(m.mid for m in request.mutations)])
+            contexts.append(context)
+            answers.append(
+                orjson.dumps({"epoch": clock.epoch, "last_mid": clients[key], "results": results})
+            )
+
+        def rest() -> None:
+            # inline(): no RETURNING of the generated ids, whose answer a pipeline cannot wait for.
+            conflict_rows = [row for c in contexts for row in c.conflict_rows]
+            if conflict_rows:
+                conn.execute(insert(conflicts).inline(), conflict_rows)
+            rejected_rows = [row for c in contexts for row in c.rejected_rows]
+            if rejected_rows:
+                conn.execute(insert(rejected_mutations).inline(), rejected_rows)
+            clock.close()
+            now = utcnow()
+            for (account_id, client_id), known in touched.items():
+                values = {"last_mid": clients[(account_id, client_id)], "last_push_at": now}
+                if known:
+                    conn.execute(
+                        update(sync_clients)
+                        .where(
+                            sync_clients.c.account_id == account_id,
+                            sync_clients.c.client_id == client_id,
+                        )
+                        .values(**values)
+                    )
+                else:
+                    conn.execute(
+                        insert(sync_clients).values(
+                            account_id=account_id,
+                            client_id=client_id,
+                            tenant_id=tenant_id,
+                            **values,
+                        )
+                    )
+
+        flush(conn, tenant_id, rows.values(), then=rest)
+    return answers
+
+
+def _load(
+    conn: Connection, tenant_id: str, pushes: Sequence[Pending]
+) -> tuple[dict[str, StoredRecord], dict[tuple[str, str], int]]:
+    """Read the stored rows the pushes touch, with the customers of stored children (an edit
+    need not repeat ``customer_id``), and the clients' ``last_mid``: one round trip for up to
+    ``CHUNK`` records."""
+    ids: set[str] = set()
+    edited: set[str] = set()
+    for pending in pushes:
+        for mutation in pending.request.mutations:
+            ids.add(mutation.id)
+            if mutation.base_version is not None:
+                edited.add(mutation.id)
+            customer_id = mutation.fields.get("customer_id")
+            if isinstance(customer_id, str):
+                ids.add(customer_id)
+    keys = {(p.principal.account_id, p.request.client_id) for p in pushes}
+    # The clients' rows, shaped like record rows so that they ride in the same query.
+    known_clients = select(
+        sync_clients.c.client_id.label("collection"),
+        null().label("id"),
+        sync_clients.c.last_mid.label("version"),
+        null().label("deleted"),
+        sync_clients.c.account_id.label("owner_id"),
+        *(null().label(name) for name in ("customer_id", "data", "field_versions")),
+    ).where(tuple_(sync_clients.c.account_id, sync_clients.c.client_id).in_(sorted(keys)))
+    rows, found = fetch_with(conn, tenant_id, ids, parents_of=edited, also=known_clients)
+    # A record sent as new that the server already has (the answer to its first push was lost)
+    # may come without its customer_id: read the customers still missing.
+    missing = {
+        row.data["customer_id"]
+        for row in rows.values()
+        if isinstance(row.data.get("customer_id"), str)
+    } - rows.keys()
+    if missing:
+        rows.update(fetch(conn, tenant_id, missing))
+    return rows, {(row.owner_id, row.collection): int(row.version) for row in found}
+
+
+def _duplicate(mutation: Mutation) -> Result:
+    return {
+        "mid": mutation.mid,
+        "status": ResultStatus.DUPLICATE.value,
+        "version": None,
+        "conflicts": [],
+        "code": None,
+        "message": None,
+        "details": None,
+    }
 
 
 # --------------------------------------------------------------------------------------------
