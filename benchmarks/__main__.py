@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import importlib
 
-BENCHMARKS = ("foundation", "sync_client")
+BENCHMARKS = ("foundation", "server_sync", "sync_client")
 
 
 def main() -> None:
