@@ -48,6 +48,7 @@ from sqlalchemy import Engine, select, text
 from benchmarks._report import Result, percentile
 from fieldsales.demo import DemoData, generate, portfolio
 from fieldsales.domain.enums import PlanStatus, Role
+from fieldsales.domain.ids import new_id
 from fieldsales.records import Customer, OrderLine, Product, SalesTarget, SyncedRecord, Visit
 from fieldsales.server import accounts, migrate
 from fieldsales.server.db import make_engine, write_transaction
@@ -688,15 +689,17 @@ def bench_uploads(
     picked: list[SyncedRecord],
     chunks: list[int | None],
 ) -> list[dict[str, Any]]:
-    """One fresh tenant per chunk size (the records are new to each), the catalogue seeded."""
+    """A company already on fieldsales (its catalogue and a colleague's portfolio on the server,
+    statistics up to date); for each chunk size a new salesperson of that company uploads the
+    portfolio as new records (fresh ids)."""
     engine = make_engine(url)
-    accounts_made = []
+    made: list[tuple[int | None, str, str]] = []
     try:
         migrate.upgrade(engine)
+        tenant_id = accounts.create_tenant(engine, name="Overstap BV")
+        team_id = accounts.create_team(engine, tenant_id=tenant_id, name="Buitendienst")
         hasher = _hasher()
-        for chunk in chunks:
-            tenant_id = accounts.create_tenant(engine, name=f"Overstap {chunk or 'alles'}")
-            team_id = accounts.create_team(engine, tenant_id=tenant_id, name="Buitendienst")
+        for chunk in [None, *chunks]:
             username = f"upload-{backend}-{chunk or 'all'}-{secrets.token_hex(3)}"
             user_id = accounts.create_user(
                 engine,
@@ -704,12 +707,13 @@ def bench_uploads(
                 username=username,
                 password=PASSWORD,
                 role=Role.SALESPERSON,
-                full_name="Nieuwe Verkoper",
+                full_name="Verkoper",
                 team_id=team_id,
                 hasher=hasher,
+                user_id=seller_id if not made else None,  # the first: the colleague
             )
-            load_records(engine, tenant_id, catalogue)
-            accounts_made.append((chunk, username, user_id))
+            made.append((chunk, username, user_id))
+        load_records(engine, tenant_id, [*catalogue, *picked])  # the colleague's portfolio
         if engine.dialect.name == "postgresql":
             settle(engine)
     finally:
@@ -719,7 +723,7 @@ def bench_uploads(
         running_server(url) as base,
         httpx.Client(base_url=base, timeout=TIMEOUT) as client,
     ):
-        for chunk, username, user_id in accounts_made:
+        for chunk, username, user_id in made[1:]:
             token = login(client, username)
             outcomes.append(upload(client, token, seller_id, user_id, picked, chunk, backend))
     return outcomes
@@ -736,10 +740,17 @@ def upload(
 ) -> dict[str, Any]:
     """Push every record as new, ``chunk`` at a time, each push waiting for the previous
     answer (as the app does). Timed from the first byte encoded to the last answer parsed."""
-    fields = [record.to_wire() for record in picked]
-    for values in fields:  # the portfolio now belongs to this benchmark's salesperson
-        if values.get("owner_id") == seller_id:
-            values["owner_id"] = user_id
+    # The same portfolio under new ids (references between its records follow), owned by
+    # ``user_id``: the records are new to the server.
+    fresh = {record.id: new_id() for record in picked}
+    fresh[seller_id] = user_id
+    fields = [
+        {
+            name: fresh.get(value, value) if isinstance(value, str) else value
+            for name, value in record.to_wire().items()
+        }
+        for record in picked
+    ]
     size = chunk or len(picked)
     requests = sent = raw_total = applied = 0
     encode_s = 0.0
@@ -748,7 +759,7 @@ def upload(
     for start in range(0, len(picked), size):
         t0 = time.perf_counter()
         mutations = [
-            mutation(start + n + 1, record.collection, record.id, values)
+            mutation(start + n + 1, record.collection, fresh[record.id], values)
             for n, (record, values) in enumerate(
                 zip(picked[start : start + size], fields[start : start + size], strict=True)
             )
@@ -866,7 +877,9 @@ def run(*, quick: bool) -> Result:
     )
     result.add(
         "first upload: records",
-        ", ".join(f"{n:,} {c}" for c, n in mix.items()) + f" = {sum(mix.values()):,}",
+        ", ".join(f"{n:,} {c}" for c, n in mix.items())
+        + f" = {sum(mix.values()):,}, new to a company whose catalogue and a colleague's "
+        "portfolio of the same size are on the server",
     )
     for outcome in uploads:
         seconds = outcome["seconds"]
