@@ -150,6 +150,8 @@ class Transport(httpx.BaseTransport):
     hold_pulls_after: int | None = None  # hold every pull after this many
     hold_pushes: bool = False
     released: threading.Event = field(default_factory=threading.Event)
+    #: Set when a push has reached the line and is being held (the request is really out).
+    push_held: threading.Event = field(default_factory=threading.Event)
     paths: list[str] = field(default_factory=list)
     inner: httpx.HTTPTransport = field(default_factory=httpx.HTTPTransport)
 
@@ -158,6 +160,7 @@ class Transport(httpx.BaseTransport):
         if self.down:
             raise httpx.ConnectError("the test cut the connection", request=request)
         if path == "/sync/push" and self.hold_pushes:
+            self.push_held.set()
             self.released.wait(10)
         if path == "/sync/pull":
             pulls = sum(1 for p in self.paths if p.startswith("/sync/pull"))

@@ -328,6 +328,8 @@ async def test_day_end_can_be_stopped_while_the_server_hangs_and_tried_again(
     await h.click(h.get(key="more-day-end"))
     up = h.get(key="day-end-up")
     await h.wait_until(lambda: up.value == "Omhoog: 0 van 1 wijziging", what="pushing")
+    # Stop only once the push is really on the line: stopped before it, nothing would arrive.
+    await h.wait_until(transport.push_held.is_set, what="push held on the line")
     await h.click(h.get(key="day-end-stop"))
     await h.wait_until(lambda: h.find(key="day-end-retry"), timeout=3, what="stopped at once")
     assert h.get(key="day-end-error").value.startswith("Gestopt. Wat al verstuurd")

@@ -104,10 +104,10 @@ def test_signed_out_asks_to_sign_in_and_wins_over_the_rest() -> None:
     expired = view_of(
         SyncState.NEEDS_LOGIN,
         signed_in=False,
-        message="Je sessie bij de server is verlopen.",
+        message="Uw sessie bij de server is verlopen.",
     )
     assert expired[0] is IndicatorKind.SIGNED_OUT
-    assert "Je sessie bij de server is verlopen." in expired[2]
+    assert "Uw sessie bij de server is verlopen." in expired[2]
 
 
 def test_no_server_is_local_only() -> None:

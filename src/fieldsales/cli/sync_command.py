@@ -43,7 +43,7 @@ HELP = "synchroniseer de gegevens op deze computer met de server"
 def configure(parser: argparse.ArgumentParser) -> None:
     """Add the command's arguments to ``parser`` (for ``cli.app``'s command table)."""
     parser.add_argument("--server", required=True, help="adres van de server, bv. https://...")
-    parser.add_argument("--username", required=True, help="je gebruikersnaam")
+    parser.add_argument("--username", required=True, help="uw gebruikersnaam")
     parser.add_argument(
         "--data-dir",
         type=Path,

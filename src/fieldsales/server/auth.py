@@ -83,7 +83,7 @@ def login(
         )
     if not account.active:
         raise ForbiddenError(
-            "Je account is gedeactiveerd. Neem contact op met de beheerder.",
+            "Uw account is gedeactiveerd. Neem contact op met de beheerder.",
             code="account_inactive",
         )
     if hasher.check_needs_rehash(account.password_hash):
@@ -199,7 +199,7 @@ def principal_for_token(engine: Engine, settings: Settings, token: str) -> Princ
         raise UnauthorizedError(code="invalid_token")
     if row.expires_at <= utcnow():
         raise UnauthorizedError(
-            "Je sessie is verlopen. Vernieuw je token of log opnieuw in.", code="token_expired"
+            "Uw sessie is verlopen. Vernieuw uw token of log opnieuw in.", code="token_expired"
         )
     return Principal(
         account_id=row.id,

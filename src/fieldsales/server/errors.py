@@ -51,7 +51,7 @@ class ApiError(Exception):
 class UnauthorizedError(ApiError):
     status_code = 401
     code = "not_authenticated"
-    message = "Je bent niet ingelogd of je sessie is verlopen. Log opnieuw in."
+    message = "U bent niet ingelogd of uw sessie is verlopen. Log opnieuw in."
 
     def __init__(self, message: str | None = None, *, code: str | None = None) -> None:
         super().__init__(message, code=code, headers={"WWW-Authenticate": "Bearer"})
@@ -60,7 +60,7 @@ class UnauthorizedError(ApiError):
 class ForbiddenError(ApiError):
     status_code = 403
     code = "forbidden"
-    message = "Je hebt geen toegang tot dit onderdeel."
+    message = "U hebt geen toegang tot dit onderdeel."
 
 
 class NotFoundError(ApiError):

@@ -68,5 +68,5 @@ def check_write(principal: Principal, collection: str, owner_id: str | None) -> 
     if principal.role is Role.MANAGER and collection in MANAGER_WRITABLE:
         return
     raise Rejection(
-        "forbidden", "Je mag alleen je eigen klanten en prospects en hun gegevens wijzigen."
+        "forbidden", "U mag alleen uw eigen klanten en prospects en hun gegevens wijzigen."
     )

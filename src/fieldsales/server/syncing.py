@@ -185,7 +185,7 @@ class _PushContext:
                 {"customer_id": customer_id},
             )
         if customer.owner_id is None or not can_read_owner(self.principal, customer.owner_id):
-            raise Rejection("forbidden", "Deze klant hoort niet bij jouw klanten.")
+            raise Rejection("forbidden", "Deze klant hoort niet bij uw klanten.")
         return customer.owner_id
 
     # -- one mutation ----------------------------------------------------------------------
@@ -229,7 +229,7 @@ class _PushContext:
             )
         if row is not None and not can_read_owner(self.principal, row.owner_id):
             # Someone else's record: answer as if it were anybody's, without revealing it.
-            raise Rejection("forbidden", "Dit record hoort niet bij jouw gegevens.")
+            raise Rejection("forbidden", "Dit record hoort niet bij uw gegevens.")
         return row
 
     def _upsert(self, mutation: Mutation) -> Result:

@@ -355,7 +355,7 @@ class SyncClient:
                     if not self.can_login:
                         self._set_tokens(None)
                         raise SyncAuthError(
-                            "Je sessie bij de server is verlopen. Log opnieuw in om te "
+                            "Uw sessie bij de server is verlopen. Log opnieuw in om te "
                             "synchroniseren.",
                             code="sync_login_required",
                             status=exc.status,
@@ -383,7 +383,7 @@ class SyncClient:
             if response.status_code == 401:
                 error = error_for_response(response)
                 raise SyncAuthError(
-                    "De server accepteert je inlog niet meer. Log opnieuw in.",
+                    "De server accepteert uw inlog niet meer. Log opnieuw in.",
                     status=401,
                     server_code=error.server_code,
                 )

@@ -571,8 +571,8 @@ class SyncEngine:
                 server_value=conflict.losing_value,
                 code="conflict",
                 message=(
-                    f"'{name}' was tegelijk elders gewijzigd. Jouw {kind} is bewaard; de andere "
-                    "versie staat hier, zodat je die kunt overnemen."
+                    f"'{name}' was tegelijk elders gewijzigd. Uw {kind} is bewaard; de andere "
+                    "versie staat hier, zodat u die kunt overnemen."
                 ),
             )
 

@@ -64,7 +64,7 @@ class SyncOfflineError(SyncRetryableError):
 
     code = "sync_offline"
     message = (
-        "Geen verbinding met de server. Je wijzigingen blijven bewaard op dit apparaat en "
+        "Geen verbinding met de server. Uw wijzigingen blijven bewaard op dit apparaat en "
         "worden verstuurd zodra er weer verbinding is."
     )
 
@@ -74,7 +74,7 @@ class SyncTimeoutError(SyncRetryableError):
 
     code = "sync_timeout"
     message = (
-        "De verbinding met de server is te traag of hapert. Je wijzigingen blijven bewaard en "
+        "De verbinding met de server is te traag of hapert. Uw wijzigingen blijven bewaard en "
         "worden later verstuurd."
     )
 
@@ -106,7 +106,7 @@ class SyncStalledError(SyncRetryableError):
 
     code = "sync_stalled"
     message = (
-        "Synchroniseren lukt nu niet: er kwam te lang geen voortgang. Je wijzigingen blijven "
+        "Synchroniseren lukt nu niet: er kwam te lang geen voortgang. Uw wijzigingen blijven "
         "bewaard en worden later opnieuw verstuurd."
     )
 
@@ -140,14 +140,14 @@ class SyncAuthError(SyncRefusedError):
     """401 even after logging in again: wrong password, account or session ended."""
 
     code = "sync_auth_failed"
-    message = "Inloggen bij de server is mislukt. Controleer je gebruikersnaam en wachtwoord."
+    message = "Inloggen bij de server is mislukt. Controleer uw gebruikersnaam en wachtwoord."
 
 
 class SyncForbiddenError(SyncRefusedError):
     """403: the account may not do this (deactivated, wrong role)."""
 
     code = "sync_forbidden"
-    message = "Je hebt geen toegang tot de server met dit account."
+    message = "U hebt geen toegang tot de server met dit account."
 
 
 class SyncTooLargeError(SyncRefusedError):
