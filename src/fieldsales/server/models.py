@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, DateTime, Index, TypeDecorator
+from sqlalchemy import JSON, BigInteger, DateTime, Index, Text, TypeDecorator
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import registry
@@ -182,6 +182,43 @@ class RejectedMutation(ServerModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UtcTimestamp)
 
 
+class ScopeExit(ServerModel, table=True):
+    """A customer that left a user's scope (reassigned to another salesperson).
+
+    ``version`` comes from the tenant's version sequence, taken in the transaction that moved
+    the customer, so it orders with the records a pull pages through: a pull whose range holds
+    it tells the device to purge the customer and everything under it. Rows older than the
+    tenant's ``tombstone_horizon`` may go: cursors below it reset (a full re-pull) anyway.
+    """
+
+    __tablename__ = "scope_exits"
+
+    tenant_id: str = Field(primary_key=True, max_length=36)
+    account_id: str = Field(primary_key=True, max_length=36)
+    version: int = Field(primary_key=True, sa_type=BigInteger)
+    customer_id: str = Field(primary_key=True, max_length=36)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UtcTimestamp)
+
+
+class PushOutcome(ServerModel, table=True):
+    """The answers one push gave for mutations ``first_mid..last_mid`` of a device, kept a while
+    so a retried push (its answer was lost) gets the original verdicts with its ``duplicate``s.
+
+    One row per push, ``results`` the compact JSON list of its results: a first upload of 30k
+    records writes one row, not 30k. Pruned per client by mid distance and age (see syncing).
+    """
+
+    __tablename__ = "push_outcomes"
+
+    account_id: str = Field(primary_key=True, max_length=36)
+    client_id: str = Field(primary_key=True, max_length=64)
+    last_mid: int = Field(primary_key=True, sa_type=BigInteger)
+    first_mid: int = Field(sa_type=BigInteger)
+    tenant_id: str = Field(max_length=36)
+    results: str = Field(sa_type=Text)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UtcTimestamp)
+
+
 metadata = server_registry.metadata
 tenants = Tenant.__table__  # type: ignore[attr-defined]
 server_meta = ServerMeta.__table__  # type: ignore[attr-defined]
@@ -192,3 +229,5 @@ sync_clients = SyncClient.__table__  # type: ignore[attr-defined]
 records = Record.__table__  # type: ignore[attr-defined]
 conflicts = Conflict.__table__  # type: ignore[attr-defined]
 rejected_mutations = RejectedMutation.__table__  # type: ignore[attr-defined]
+scope_exits = ScopeExit.__table__  # type: ignore[attr-defined]
+push_outcomes = PushOutcome.__table__  # type: ignore[attr-defined]
