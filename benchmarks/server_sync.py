@@ -26,9 +26,7 @@ import asyncio
 import gzip
 import os
 import secrets
-import socket
 import ssl
-import subprocess
 import sys
 import tempfile
 import time
@@ -41,7 +39,6 @@ from typing import Any
 
 import httpx
 import orjson
-import psycopg
 from argon2 import PasswordHasher
 from sqlalchemy import Engine, select, text
 
@@ -50,7 +47,7 @@ from fieldsales.demo import DemoData, generate, portfolio
 from fieldsales.domain.enums import PlanStatus, Role
 from fieldsales.domain.ids import new_id
 from fieldsales.records import Customer, OrderLine, Product, SalesTarget, SyncedRecord, Visit
-from fieldsales.server import accounts, migrate
+from fieldsales.server import accounts, loopback, migrate
 from fieldsales.server.db import make_engine, write_transaction
 from fieldsales.server.models import records, tenants
 from fieldsales.server.seeding import load_records
@@ -58,9 +55,8 @@ from fieldsales.server.writer import ServerWriter
 from fieldsales.sync.protocol import SCHEMA_VERSION
 
 #: The local PostgreSQL server's maintenance database, used only to create and drop ours.
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 HOST = "127.0.0.1"
-SERVER = Path(sys.executable).parent / "fieldsales-server"
 PASSWORD = "benchmark password"
 TODAY = date(2026, 11, 27)
 #: uvicorn workers for a 2-core machine that also runs PostgreSQL (and here the devices too).
@@ -86,61 +82,16 @@ TARGET_SYNC_P99_MS, TARGET_UPLOAD_S = 1000.0, 3.0
 
 @contextmanager
 def postgres_database() -> Iterator[str]:
-    name = f"fieldsales_bench_{secrets.token_hex(4)}"
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"postgresql+psycopg://postgres@{HOST}:5432/{name}"
-    finally:
-        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return int(sock.getsockname()[1])
+    with loopback.scratch_database(PG_ADMIN, prefix="fieldsales_bench") as url:
+        yield url
 
 
 @contextmanager
 def running_server(database_url: str, *, workers: int = WORKERS) -> Iterator[str]:
     """``fieldsales-server serve`` on a free loopback port until the block ends."""
-    port = _free_port()
-    env = dict(os.environ)
-    env.update(
-        {
-            "FIELDSALES_ENV": "test",
-            "FIELDSALES_DATABASE_URL": database_url,
-            "FIELDSALES_SECRET_KEY": "benchmark-secret-key-0123456789",
-        }
-    )
-    command = [str(SERVER), "serve", "--host", HOST, "--port", str(port)]
-    command += ["--workers", str(workers), "--log-level", "warning"]
-    with tempfile.TemporaryFile() as log:
-        process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
-        base = f"http://{HOST}:{port}"
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                if process.poll() is not None:
-                    log.seek(0)
-                    raise RuntimeError(f"fieldsales-server exited: {log.read().decode()[-2000:]}")
-                try:
-                    if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                if time.monotonic() > deadline:
-                    raise RuntimeError("fieldsales-server did not become healthy within 60 s")
-                time.sleep(0.2)
-            yield base
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+    env = loopback.server_env(database_url, secret_key="benchmark-secret-key-0123456789")
+    with loopback.running_server(env, workers=workers) as server:
+        yield server.url
 
 
 def settle(engine: Engine) -> None:

@@ -8,12 +8,7 @@ test needs the connection to drop or a pull to wait.
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
 import threading
-import time
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -23,12 +18,13 @@ import httpx
 from fieldsales.cli.demo_data import seed_device, seed_server
 from fieldsales.demo import DEMO_PASSWORD, DemoData, generate
 from fieldsales.records import UserProfile
+from fieldsales.server import loopback
+from fieldsales.server.loopback import LoopbackServer
 from fieldsales.store import Store
 from fieldsales.sync.client import make_http_client
 from fieldsales.sync.engine import SyncOptions
 from fieldsales.ui.sync_hub import SyncHub
 
-SCRIPT = Path(sys.executable).parent / "fieldsales-server"
 USERNAME = "verkoper1"
 PASSWORD = DEMO_PASSWORD
 #: Small pull pages, so a first sync has several and its progress (and "Stoppen") can be seen.
@@ -44,24 +40,13 @@ LOOP = {
 }
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def server_env(database_url: str) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        {
-            "FIELDSALES_ENV": "test",
-            "FIELDSALES_DATABASE_URL": database_url,
-            "FIELDSALES_SECRET_KEY": "ui-sync-test-secret-key-123456",
-            "FIELDSALES_PULL_DEFAULT_LIMIT": str(PULL_PAGE),
-            "FIELDSALES_PULL_MAX_LIMIT": str(PULL_PAGE),
-        }
+    return loopback.server_env(
+        database_url,
+        secret_key="ui-sync-test-secret-key-123456",
+        FIELDSALES_PULL_DEFAULT_LIMIT=str(PULL_PAGE),
+        FIELDSALES_PULL_MAX_LIMIT=str(PULL_PAGE),
     )
-    return env
 
 
 @dataclass
@@ -69,19 +54,14 @@ class DemoServer:
     url: str
     data: DemoData
     versions: dict[str, int]
-    process: subprocess.Popen[bytes]
+    server: LoopbackServer
 
     @property
     def user(self) -> UserProfile:
         return self.data.user(USERNAME)
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        self.server.stop()
 
 
 def small_demo(today: date | None = None) -> DemoData:
@@ -100,36 +80,8 @@ def start_demo_server(directory: Path) -> DemoServer:
     database_url = f"sqlite:///{directory / 'server.sqlite3'}"
     data = small_demo()
     versions = seed_server(data, database_url=database_url)
-    port = free_port()
-    process = subprocess.Popen(
-        [
-            str(SCRIPT),
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-        ],
-        env=server_env(database_url),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        if process.poll() is not None:
-            raise AssertionError("fieldsales-server exited")
-        try:
-            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                return DemoServer(url, data, versions, process)
-        except httpx.TransportError:
-            pass
-        if time.monotonic() > deadline:
-            process.kill()
-            raise AssertionError("fieldsales-server did not become healthy")
-        time.sleep(0.05)
+    server = LoopbackServer(server_env(database_url)).start()
+    return DemoServer(server.url, data, versions, server)
 
 
 def fill_device(server: DemoServer, data_dir: Path) -> None:

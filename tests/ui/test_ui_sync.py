@@ -18,10 +18,11 @@ from typing import Any
 import flet as ft
 import pytest
 from flet_harness import FletHarness
-from sync_server import PASSWORD, USERNAME, DemoServer, Transport, fill_device, free_port, quick_hub
+from sync_server import PASSWORD, USERNAME, DemoServer, Transport, fill_device, quick_hub
 
 from fieldsales.domain.enums import VisitStatus
 from fieldsales.records import Customer, Visit
+from fieldsales.server.loopback import free_port
 from fieldsales.services import browse, customers
 from fieldsales.store import Store, open_store
 from fieldsales.sync.background import stored_tokens

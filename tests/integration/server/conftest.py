@@ -11,32 +11,23 @@ own teams and users, which costs milliseconds instead of a database per test.
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
-import psycopg
 import pytest
 from fastapi.testclient import TestClient
-from server_support import PG_URL, Backend, World, libpq_url, make_world, test_settings
-from sqlalchemy.engine import make_url
+from server_support import PG_URL, Backend, World, make_world, test_settings
 
 from fieldsales.server.app import create_app
 from fieldsales.server.db import make_engine
+from fieldsales.server.loopback import scratch_database
 
 
 @pytest.fixture(scope="session")
 def pg_url() -> Iterator[str]:
     """A fresh PostgreSQL database for this test session, dropped afterwards."""
-    name = f"fieldsales_test_{secrets.token_hex(4)}"
-    admin = libpq_url(PG_URL)
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with scratch_database(PG_URL, prefix="fieldsales_test") as url:
+        yield url
 
 
 @pytest.fixture(

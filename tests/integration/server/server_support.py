@@ -9,7 +9,6 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
-from sqlalchemy.engine import make_url
 
 from fieldsales.domain.enums import Role
 from fieldsales.domain.ids import new_id
@@ -22,10 +21,6 @@ PG_URL = os.environ.get(
     "FIELDSALES_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
 PASSWORD = "correct horse battery"
-
-
-def libpq_url(url: str) -> str:
-    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
 def test_settings(database_url: str, **overrides: Any) -> Settings:

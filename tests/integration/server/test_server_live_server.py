@@ -4,13 +4,10 @@
 from __future__ import annotations
 
 import gzip
-import os
 import secrets
-import socket
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,7 +21,7 @@ from sqlalchemy import func, select
 
 from fieldsales.domain.enums import Role
 from fieldsales.domain.ids import new_id
-from fieldsales.server import accounts
+from fieldsales.server import accounts, loopback
 from fieldsales.server.db import make_engine
 from fieldsales.server.migrate import current_revision, head_revision, upgrade
 from fieldsales.server.models import records, tenants
@@ -35,70 +32,16 @@ from fieldsales.sync.protocol import SCHEMA_VERSION
 SCRIPT = Path(sys.executable).parent / "fieldsales-server"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def server_env(database_url: str) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        {
-            "FIELDSALES_ENV": "test",
-            "FIELDSALES_DATABASE_URL": database_url,
-            "FIELDSALES_SECRET_KEY": "live-test-secret-key-123456",
-            "FIELDSALES_ARGON2_TIME_COST": "1",
-            "FIELDSALES_ARGON2_MEMORY_KIB": "64",
-            "FIELDSALES_ARGON2_PARALLELISM": "1",
-        }
+    return loopback.server_env(
+        database_url, secret_key="live-test-secret-key-123456", **loopback.FAST_HASHING
     )
-    return env
 
 
 @contextmanager
 def running_server(database_url: str, *, workers: int = 1) -> Iterator[str]:
-    port = free_port()
-    process = subprocess.Popen(
-        [
-            str(SCRIPT),
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--workers",
-            str(workers),
-            "--log-level",
-            "warning",
-        ],
-        env=server_env(database_url),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                output = process.stdout.read().decode() if process.stdout else ""
-                raise AssertionError(f"server exited: {output}")
-            try:
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise AssertionError("server did not become healthy")
-            time.sleep(0.2)
-        yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    with loopback.running_server(server_env(database_url), workers=workers) as server:
+        yield server.url
 
 
 def test_settings_refuse_the_default_secret_outside_development() -> None:

@@ -9,34 +9,21 @@ the end.
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
-import psycopg
 import pytest
-from sqlalchemy.engine import make_url
 from sync_support import PG_URL, Backend, ServerProcess, World, make_world, settings_for
 
 from fieldsales.server import migrate
 from fieldsales.server.db import make_engine
-
-
-def _libpq(url: str) -> str:
-    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+from fieldsales.server.loopback import scratch_database
 
 
 @pytest.fixture(scope="session")
 def sync_pg_url() -> Iterator[str]:
-    name = f"fieldsales_sync_{secrets.token_hex(4)}"
-    admin = _libpq(PG_URL)
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with scratch_database(PG_URL, prefix="fieldsales_sync") as url:
+        yield url
 
 
 @pytest.fixture(

@@ -6,22 +6,18 @@ from __future__ import annotations
 import os
 import random
 import secrets
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-import httpx
 from sqlalchemy import Engine, select, update
 
 from fieldsales.domain.enums import Role
 from fieldsales.records import ALL_RECORDS, Customer, SyncedRecord
-from fieldsales.server import accounts
+from fieldsales.server import accounts, loopback
+from fieldsales.server.loopback import FAST_HASHING, LoopbackServer
 from fieldsales.server.models import auth_tokens, records, utcnow
 from fieldsales.server.security import password_hasher
 from fieldsales.server.settings import Settings
@@ -32,7 +28,6 @@ from fieldsales.sync.client import SyncClient, make_http_client
 from fieldsales.sync.engine import EngineHooks, SyncEngine, SyncOptions
 from fieldsales.sync.summary import SyncSummary
 
-SCRIPT = Path(sys.executable).parent / "fieldsales-server"
 PASSWORD = "correct horse battery"
 PG_URL = os.environ.get(
     "FIELDSALES_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -43,26 +38,10 @@ R = TypeVar("R", bound=SyncedRecord)
 FAST = SyncOptions(backoff_initial=0.02, backoff_max=0.2, stall_timeout=15.0)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def server_env(database_url: str, **extra: str) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        {
-            "FIELDSALES_ENV": "test",
-            "FIELDSALES_DATABASE_URL": database_url,
-            "FIELDSALES_SECRET_KEY": "sync-test-secret-key-123456",
-            "FIELDSALES_ARGON2_TIME_COST": "1",
-            "FIELDSALES_ARGON2_MEMORY_KIB": "64",
-            "FIELDSALES_ARGON2_PARALLELISM": "1",
-            **extra,
-        }
+    return loopback.server_env(
+        database_url, secret_key="sync-test-secret-key-123456", **FAST_HASHING, **extra
     )
-    return env
 
 
 def settings_for(database_url: str) -> Settings:
@@ -76,61 +55,18 @@ def settings_for(database_url: str) -> Settings:
     )
 
 
-class ServerProcess:
-    """``fieldsales-server serve`` on a free loopback port, until ``stop()``."""
+class ServerProcess(LoopbackServer):
+    """``fieldsales-server serve`` on a free loopback port with the suite's settings."""
 
     def __init__(
         self, database_url: str, *, port: int | None = None, env: dict[str, str] | None = None
     ) -> None:
+        super().__init__(server_env(database_url, **(env or {})), port=port)
         self.database_url = database_url
-        self.port = port or free_port()
-        self.env = env or {}
-        self.process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> ServerProcess:
-        self.process = subprocess.Popen(
-            [
-                str(SCRIPT),
-                "serve",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(self.port),
-                "--log-level",
-                "warning",
-            ],
-            env=server_env(self.database_url, **self.env),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + 60
-        while True:
-            if self.process.poll() is not None:
-                output = self.process.stdout.read().decode() if self.process.stdout else ""
-                raise AssertionError(f"server exited: {output}")
-            try:
-                if httpx.get(f"{self.url}/health", timeout=1).status_code == 200:
-                    return self
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise AssertionError("server did not become healthy")
-            time.sleep(0.1)
-
-    def stop(self) -> None:
-        if self.process is None:
-            return
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        self.process = None
+        super().start()
+        return self
 
 
 @contextmanager
