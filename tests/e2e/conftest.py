@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -20,6 +19,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from fieldsales.server.loopback import LoopbackServer, free_port, server_env
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROME_ARGS = [
@@ -31,12 +32,6 @@ CHROME_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _stop(procs: list[subprocess.Popen[bytes]]) -> None:
@@ -113,50 +108,18 @@ def app_server(tmp_path: Path) -> Iterator[Callable[..., str]]:
 
 
 @pytest.fixture
-def server_process(tmp_path: Path) -> Iterator[Callable[[str], str]]:
+def server_process() -> Iterator[Callable[[str], str]]:
     """``start(database_url)`` runs ``fieldsales-server`` on a loopback port; returns its URL."""
-    procs: list[subprocess.Popen[bytes]] = []
+    servers: list[LoopbackServer] = []
 
     def start(database_url: str) -> str:
-        port = free_port()
-        env = {
-            **os.environ,
-            "FIELDSALES_ENV": "test",
-            "FIELDSALES_DATABASE_URL": database_url,
-            "FIELDSALES_SECRET_KEY": "e2e-test-secret-key-1234567890",
-        }
-        log = (tmp_path / "server.log").open("wb")
-        proc = subprocess.Popen(
-            [
-                str(Path(sys.executable).parent / "fieldsales-server"),
-                "serve",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--log-level",
-                "warning",
-            ],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        procs.append(proc)
-        url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(f"{url}/health", timeout=1).read()
-                return url
-            except OSError:
-                if proc.poll() is not None:
-                    raise RuntimeError((tmp_path / "server.log").read_text()) from None
-                time.sleep(0.05)
-        raise TimeoutError(url)
+        env = server_env(database_url, secret_key="e2e-test-secret-key-1234567890")
+        servers.append(LoopbackServer(env).start())
+        return servers[-1].url
 
     yield start
-    _stop(procs)
+    for server in servers:
+        server.stop()
 
 
 @pytest.fixture
