@@ -196,7 +196,9 @@ def open_store(path: Path | str | None = None, *, target_version: int | None = N
     if not 1 <= goal <= migrations.LATEST_VERSION:
         raise ValueError(f"no schema version {goal}")
     file = resolve_path(path)
-    file.parent.mkdir(parents=True, exist_ok=True)
+    # The store holds customers' data and the sync session's refresh token: a directory the app
+    # creates is readable by this OS user alone (an existing one is left as its owner set it).
+    file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     version = _inspect_existing(file) if file.exists() else 0
     if 0 < version < goal:
         _backup(file, goal)

@@ -172,6 +172,17 @@ def test_path_from_argument_directory_environment_and_platform(
     assert default_path() == expected
 
 
+def test_a_new_data_directory_is_private_to_its_user(tmp_path: Path) -> None:
+    """Customers' data and the refresh token are not for other accounts on a shared laptop."""
+    with open_store(tmp_path / "new" / "data") as store:
+        assert store.path.parent.stat().st_mode & 0o777 == 0o700
+    existing = tmp_path / "existing"
+    existing.mkdir(mode=0o755)
+    existing.chmod(0o755)
+    with open_store(existing):
+        assert existing.stat().st_mode & 0o777 == 0o755  # the owner's choice is kept
+
+
 def test_client_id_is_made_once_and_kept(tmp_path: Path) -> None:
     path = tmp_path / "fieldsales.sqlite3"
     with open_store(path) as store:
