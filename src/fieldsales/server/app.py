@@ -16,7 +16,7 @@ from fieldsales.server import migrate
 from fieldsales.server.db import make_engine
 from fieldsales.server.errors import install_error_handlers
 from fieldsales.server.middleware import RequestBodyMiddleware
-from fieldsales.server.routes import admin, auth, health, plans, sync
+from fieldsales.server.routes import admin, attachments, auth, health, plans, sync
 from fieldsales.server.security import password_hasher
 from fieldsales.server.settings import Settings
 from fieldsales.sync.protocol import PushRequest
@@ -39,7 +39,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.state.engine = engine
     app.state.hasher = password_hasher(settings)
     install_error_handlers(app)
-    for module in (health, auth, sync, plans, admin):
+    for module in (health, auth, sync, plans, admin, attachments):
         app.include_router(module.router)
     _document_models(app)
     # Outermost first on the way in: bodies are checked and unpacked before anything reads them.

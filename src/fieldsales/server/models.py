@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, DateTime, Index, Text, TypeDecorator
+from sqlalchemy import JSON, BigInteger, DateTime, Index, LargeBinary, Text, TypeDecorator
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import registry
@@ -219,6 +219,37 @@ class PushOutcome(ServerModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UtcTimestamp)
 
 
+class AttachmentBlob(ServerModel, table=True):
+    """An attachment's bytes, by content hash, once per tenant (the same photo sent twice, or
+    by two people, is stored once). ``received`` grows chunk by chunk as an upload resumes;
+    ``complete`` is set only after the whole was hashed and matched ``sha256``."""
+
+    __tablename__ = "attachment_blobs"
+
+    tenant_id: str = Field(primary_key=True, max_length=36)
+    sha256: str = Field(primary_key=True, max_length=64)
+    size_bytes: int = Field(sa_type=BigInteger)
+    received: int = Field(default=0, sa_type=BigInteger)
+    complete: bool = Field(default=False)
+    #: Who started the upload: may download it before any record in scope points at it.
+    uploaded_by: str = Field(max_length=36)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UtcTimestamp)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UtcTimestamp, index=True)
+
+
+class AttachmentChunk(ServerModel, table=True):
+    """A piece of a blob's bytes from byte ``start`` on (chunks of one blob never overlap).
+    Bytes live in the database, so one backup holds records and attachments together."""
+
+    __tablename__ = "attachment_chunks"
+
+    tenant_id: str = Field(primary_key=True, max_length=36)
+    sha256: str = Field(primary_key=True, max_length=64)
+    start: int = Field(primary_key=True, sa_type=BigInteger)
+    size_bytes: int = Field(sa_type=BigInteger)
+    data: bytes = Field(sa_type=LargeBinary)
+
+
 metadata = server_registry.metadata
 tenants = Tenant.__table__  # type: ignore[attr-defined]
 server_meta = ServerMeta.__table__  # type: ignore[attr-defined]
@@ -231,3 +262,5 @@ conflicts = Conflict.__table__  # type: ignore[attr-defined]
 rejected_mutations = RejectedMutation.__table__  # type: ignore[attr-defined]
 scope_exits = ScopeExit.__table__  # type: ignore[attr-defined]
 push_outcomes = PushOutcome.__table__  # type: ignore[attr-defined]
+attachment_blobs = AttachmentBlob.__table__  # type: ignore[attr-defined]
+attachment_chunks = AttachmentChunk.__table__  # type: ignore[attr-defined]

@@ -47,6 +47,11 @@ class Settings(BaseSettings):
     #: Number of connections per worker process (PostgreSQL).
     db_pool_size: int = Field(default=10, ge=1)
     migrate_on_start: bool = True
+    #: Largest attachment (voice memo, photo, quote PDF), checked on the declared size before a
+    #: byte is stored; the app refuses larger files itself with the same limit.
+    attachment_max_bytes: int = Field(default=25 * 1024 * 1024, ge=1)
+    #: Largest chunk of an attachment upload; must stay below ``max_request_bytes``.
+    attachment_chunk_max_bytes: int = Field(default=1024 * 1024, ge=1024)
 
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> Settings:
