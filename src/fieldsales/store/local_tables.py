@@ -86,3 +86,31 @@ FTS_SHADOW_SUFFIXES = ("_data", "_idx", "_content", "_docsize", "_config")
 def is_fts_table(name: str) -> bool:
     """True for the FTS5 table and its shadow tables, which no MetaData describes."""
     return name == SEARCH_TABLE or any(name == SEARCH_TABLE + s for s in FTS_SHADOW_SUFFIXES)
+
+
+#: Schema v3: the bytes of attachments on this device, one row per content hash. The bytes are a
+#: file at ``path`` (relative to the store's directory, content-addressed:
+#: ``attachments/<sha[:2]>/<sha>``) written before the record that names them is committed.
+#: ``state`` says what the attachment phase of a sync still has to do:
+#: ``upload`` (waiting), ``uploading`` (``transferred`` bytes the server confirmed),
+#: ``uploaded``, ``download`` (a record names bytes not here yet; ``transferred`` bytes are in
+#: ``<path>.part``), ``downloaded``, ``failed`` (will not work by retrying: see ``error_code``).
+ATTACHMENT_STATES = ("upload", "uploading", "uploaded", "download", "downloaded", "failed")
+attachment_files = Table(
+    "attachment_files",
+    local_metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("size_bytes", Integer, nullable=False),
+    Column("path", Text, nullable=False),
+    Column("state", String(12), nullable=False),
+    Column("transferred", Integer, nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("error_code", String(60), nullable=True),
+    Column("error_message", Text, nullable=True),
+    Column("updated_at", UtcDateTime, nullable=False),
+    CheckConstraint(
+        "state IN ('upload', 'uploading', 'uploaded', 'download', 'downloaded', 'failed')",
+        name="ck_attachment_files_state",
+    ),
+    Index("ix_attachment_files_state", "state"),
+)

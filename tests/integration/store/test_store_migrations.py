@@ -38,7 +38,7 @@ def _files(directory: Path) -> dict[str, bytes]:
 
 def test_a_fresh_store_is_created_at_the_latest_version(tmp_path: Path) -> None:
     with open_store(tmp_path / "fieldsales.sqlite3") as store:
-        assert store.schema_version == LATEST_VERSION == 2
+        assert store.schema_version == LATEST_VERSION == 3
     path = tmp_path / "fieldsales.sqlite3"
     assert _pragma(path, "user_version") == LATEST_VERSION
     assert _pragma(path, "application_id") == APPLICATION_ID
@@ -198,7 +198,7 @@ def test_upgrading_from_v1_keeps_every_row_and_every_unsynced_mutation(tmp_path:
         assert outbox_entries(path)[-1]["mid"] == before_outbox[-1][0] + 1
 
     backup = backup_path(path, LATEST_VERSION)
-    assert backup.name == "fieldsales.sqlite3.pre-v2.bak"
+    assert backup.name == f"fieldsales.sqlite3.pre-v{LATEST_VERSION}.bak"
     assert _pragma(backup, "user_version") == 1
     assert raw(backup, "SELECT * FROM outbox ORDER BY mid") == before_outbox
     assert not stale_backup.exists()  # only the latest backup is kept
@@ -223,24 +223,26 @@ def test_a_failing_migration_leaves_the_file_at_its_version_with_a_backup(
         conn.execute("CREATE TABLE half_done (x INTEGER)")
         conn.execute("ALTER TABLE no_such_table ADD COLUMN y INTEGER")
 
-    broken = types.SimpleNamespace(VERSION=3, DESCRIPTION="broken", upgrade=broken_upgrade)
+    broken = types.SimpleNamespace(
+        VERSION=LATEST_VERSION + 1, DESCRIPTION="broken", upgrade=broken_upgrade
+    )
     monkeypatch.setattr(migrations_pkg, "MIGRATIONS", (*MIGRATIONS, broken))
-    monkeypatch.setattr(migrations_pkg, "LATEST_VERSION", 3)
+    monkeypatch.setattr(migrations_pkg, "LATEST_VERSION", LATEST_VERSION + 1)
     with pytest.raises(StoreError) as caught:
         open_store(path)
     assert caught.value.code == "store_migration_failed"
-    assert _pragma(path, "user_version") == 2
+    assert _pragma(path, "user_version") == LATEST_VERSION
     assert raw(path, "SELECT name FROM sqlite_master WHERE name = 'half_done'") == []
     assert raw(path, "SELECT count(*) FROM customers") == [(1,)]
     assert raw(path, "SELECT count(*) FROM outbox") == [(1,)]
-    assert backup_path(path, 3).exists()
+    assert backup_path(path, LATEST_VERSION + 1).exists()
 
 
 def test_migrate_applies_only_what_is_missing(tmp_path: Path) -> None:
     path = tmp_path / "fieldsales.sqlite3"
     with closing(sqlite3.connect(path, isolation_level=None)) as conn:
         assert migrate(conn, target=1) == [1]
-        assert migrate(conn) == [2]
+        assert migrate(conn) == list(range(2, LATEST_VERSION + 1))
         assert migrate(conn) == []
 
 

@@ -21,7 +21,11 @@ from types import ModuleType
 from typing import Protocol, cast
 
 from fieldsales.store.errors import StoreError
-from fieldsales.store.migrations import m0001_initial, m0002_customer_search
+from fieldsales.store.migrations import (
+    m0001_initial,
+    m0002_customer_search,
+    m0003_attachment_files,
+)
 
 
 class Migration(Protocol):
@@ -36,7 +40,7 @@ def _as_migration(module: ModuleType) -> Migration:
 
 
 MIGRATIONS: tuple[Migration, ...] = tuple(
-    _as_migration(m) for m in (m0001_initial, m0002_customer_search)
+    _as_migration(m) for m in (m0001_initial, m0002_customer_search, m0003_attachment_files)
 )
 
 #: The schema version this code creates and understands.
