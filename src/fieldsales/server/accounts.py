@@ -19,6 +19,7 @@ from fieldsales.domain.ids import new_id
 from fieldsales.records import COLLECTIONS, Scope
 from fieldsales.server.db import write_transaction
 from fieldsales.server.models import accounts, auth_tokens, records, tenants, utcnow
+from fieldsales.server.syncing import record_scope_exits
 from fieldsales.server.validation import Rejection
 from fieldsales.server.writer import ServerWriter
 
@@ -277,8 +278,7 @@ def reassign_customers(
     to another salesperson of the same tenant, e.g. when someone leaves.
 
     Every moved record gets a new version, so the new owner's devices pull it. The previous
-    owner's devices keep their copies until they reset (deactivate the account when someone
-    leaves; a device of an active user can be reset by rotating the epoch).
+    owner loses access: a scope exit per customer tells their devices to purge their copies.
     """
     with write_transaction(engine) as conn:
         source, tenant_id = _account_id(conn, from_username)
@@ -315,5 +315,6 @@ def reassign_customers(
             row = writer.rows[child]
             if COLLECTIONS[row.collection].scope is Scope.CUSTOMER:
                 writer.rescope(child, target)
+        record_scope_exits(conn, writer.clock, source, moving)
         writer.finish()
         return len(moving)

@@ -40,6 +40,9 @@ class Settings(BaseSettings):
     #: zlib level for gzipped responses. Level 1 shrinks a pull page ~17x (level 4: ~20x) at
     #: half the CPU time, which is what limits a busy server: 28k records cost 0.13 s vs 0.22 s.
     gzip_level: int = Field(default=1, ge=1, le=9)
+    #: zlib level for pull pages, compressed by the pull route itself: a first pull is ~19 MB of
+    #: JSON, sent to phones on mobile links, so its bytes matter more than the server's CPU.
+    pull_gzip_level: int = Field(default=6, ge=1, le=9)
     #: argon2 cost; production keeps the library's defaults, tests lower them.
     argon2_time_cost: int = Field(default=3, ge=1)
     argon2_memory_kib: int = Field(default=65536, ge=8)

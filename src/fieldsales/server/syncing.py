@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any, Protocol
 
 import orjson
@@ -29,21 +30,28 @@ from sqlalchemy import (
     Engine,
     Text,
     cast,
+    delete,
+    func,
     insert,
     null,
+    or_,
     select,
     tuple_,
     union_all,
     update,
 )
 
+from fieldsales.domain.enums import Role
 from fieldsales.records import COLLECTIONS, Scope
 from fieldsales.server.db import read_transaction, write_transaction
 from fieldsales.server.errors import ConflictError, InvalidRequestError
 from fieldsales.server.models import (
+    accounts,
     conflicts,
+    push_outcomes,
     records,
     rejected_mutations,
+    scope_exits,
     server_meta,
     sync_clients,
     tenants,
@@ -185,8 +193,34 @@ class _PushContext:
                 {"customer_id": customer_id},
             )
         if customer.owner_id is None or not can_read_owner(self.principal, customer.owner_id):
-            raise Rejection("forbidden", "Deze klant hoort niet bij uw klanten.")
+            raise self._revoked(customer_id) or Rejection(
+                "forbidden", "Deze klant hoort niet bij uw klanten."
+            )
         return customer.owner_id
+
+    def _revoked(self, customer_id: str | None) -> Rejection | None:
+        """The refusal for a change under a customer that left the user's scope (a scope exit
+        exists), or None. Read only on this rare path: a device that pushes an edit made
+        before it learnt of the reassignment."""
+        if customer_id is None:
+            return None
+        found = self.conn.execute(
+            select(scope_exits.c.version)
+            .where(
+                scope_exits.c.tenant_id == self.tenant_id,
+                scope_exits.c.account_id == self.principal.account_id,
+                scope_exits.c.customer_id == customer_id,
+            )
+            .limit(1)
+        ).first()
+        if found is None:
+            return None
+        return Rejection(
+            "scope_revoked",
+            "U hebt geen toegang meer tot deze klant: die is aan een andere verkoper "
+            "toegewezen. Uw wijziging is niet bewaard.",
+            {"customer_id": customer_id},
+        )
 
     # -- one mutation ----------------------------------------------------------------------
 
@@ -228,8 +262,12 @@ class _PushContext:
                 {"collection": row.collection},
             )
         if row is not None and not can_read_owner(self.principal, row.owner_id):
-            # Someone else's record: answer as if it were anybody's, without revealing it.
-            raise Rejection("forbidden", "Dit record hoort niet bij uw gegevens.")
+            # Someone else's record: answer as if it were anybody's, without revealing it;
+            # unless it was the user's own until a reassignment: then say so.
+            customer_id = row.id if row.collection == "customers" else row.customer_id
+            raise self._revoked(customer_id) or Rejection(
+                "forbidden", "Dit record hoort niet bij uw gegevens."
+            )
         return row
 
     def _upsert(self, mutation: Mutation) -> Result:
@@ -412,20 +450,29 @@ class _Waiting:
     request: PushRequest
     created: dict[int, Validated]
     size: int
+    outcomes: bool = False
     done: bool = False
     answer: bytes | None = None
     error: Exception | None = None
 
 
-def push(engine: Engine, principal: Principal, request: PushRequest) -> bytes:
+def push(
+    engine: Engine, principal: Principal, request: PushRequest, *, outcomes: bool = False
+) -> bytes:
     """Apply a push and answer with the serialised ``PushResponse``.
 
     Under the version lock a transaction costs four round trips to PostgreSQL, whatever it holds
     (up to ``CHUNK`` records): the lock (which also reads the epoch), one read of the rows and
-    the clients' ``last_mid``, the writes as one pipeline, and the commit.
+    the clients' ``last_mid``, the writes as one pipeline, and the commit. A retried push (one
+    round trip more, only then) reads the answers its first attempt got.
+
+    ``outcomes``: the client understands ``duplicate`` results that carry the original answer
+    (``MutationResult.outcome``); older clients refuse unknown keys, so they get none.
     """
     created = validate_created(request.mutations)  # before the version lock (module docstring)
-    waiting = _Waiting(principal, request, created, size=max(len(request.mutations), 1))
+    waiting = _Waiting(
+        principal, request, created, size=max(len(request.mutations), 1), outcomes=outcomes
+    )
     queue_for_lock(principal.tenant_id).submit(
         waiting, lambda batch: _apply_batch(engine, batch), limit=BATCH_MUTATIONS
     )
@@ -458,6 +505,14 @@ class Pending(Protocol):
     principal: Principal
     request: PushRequest
     created: dict[int, Validated]
+    # Optional ``outcomes: bool``: the client takes duplicates with their original outcome.
+
+
+#: How long a push's answers are kept for a retry that lost them: by age, and by distance in
+#: mids (two of the largest pushes). A retry beyond either gets ``duplicate`` without the
+#: original outcome, and the device checks against its next pull instead.
+OUTCOME_KEEP = timedelta(days=14)
+OUTCOME_KEEP_MIDS = 100_000
 
 
 def push_together(engine: Engine, pushes: Sequence[Pending]) -> list[bytes]:
@@ -473,6 +528,9 @@ def push_together(engine: Engine, pushes: Sequence[Pending]) -> list[bytes]:
         answers: list[bytes] = []
         contexts: list[_PushContext] = []
         touched: dict[tuple[str, str], bool] = {}  # client -> known before this transaction
+        given: dict[tuple[str, str], dict[int, Result]] = {}  # outcomes of this transaction
+        outcome_rows: list[dict[str, Any]] = []
+        now = utcnow()
         for pending in pushes:
             principal, request = pending.principal, pending.request
             key = (principal.account_id, request.client_id)
@@ -482,13 +540,36 @@ def push_together(engine: Engine, pushes: Sequence[Pending]) -> list[bytes]:
             context.start(request.mutations)
             last_mid = clients.get(key, 0)
             touched.setdefault(key, key in clients)
+            wants = bool(getattr(pending, "outcomes", False))
+            repeated = [m.mid for m in request.mutations if m.mid <= last_mid]
+            earlier: dict[int, Result] = {}
+            if repeated and wants:
+                earlier = stored_outcomes(conn, key, repeated[0], repeated[-1], now=now)
+                earlier.update(given.get(key, {}))
             results: list[Result] = []
+            fresh: list[Result] = []
             for mutation in request.mutations:
                 if mutation.mid <= last_mid:
-                    results.append(_duplicate(mutation))
+                    outcome = earlier.get(mutation.mid)
+                    results.append(_duplicate(mutation, outcome, with_outcome=wants))
                 else:
-                    results.append(context.apply(mutation))
+                    result = context.apply(mutation)
+                    results.append(result)
+                    fresh.append(result)
             clients[key] = max([last_mid, *(m.mid for m in request.mutations)])
+            if fresh:
+                given.setdefault(key, {}).update((r["mid"], r) for r in fresh)
+                outcome_rows.append(
+                    {
+                        "account_id": key[0],
+                        "client_id": key[1],
+                        "last_mid": fresh[-1]["mid"],
+                        "first_mid": fresh[0]["mid"],
+                        "tenant_id": tenant_id,
+                        "results": orjson.dumps([_compact(r) for r in fresh]).decode(),
+                        "created_at": now,
+                    }
+                )
             contexts.append(context)
             answers.append(
                 orjson.dumps({"epoch": clock.epoch, "last_mid": clients[key], "results": results})
@@ -502,8 +583,21 @@ def push_together(engine: Engine, pushes: Sequence[Pending]) -> list[bytes]:
             rejected_rows = [row for c in contexts for row in c.rejected_rows]
             if rejected_rows:
                 conn.execute(insert(rejected_mutations).inline(), rejected_rows)
+            if outcome_rows:
+                conn.execute(insert(push_outcomes), outcome_rows)
+                for account_id, client_id in given:
+                    oldest_mid = clients[(account_id, client_id)] - OUTCOME_KEEP_MIDS
+                    conn.execute(
+                        delete(push_outcomes).where(
+                            push_outcomes.c.account_id == account_id,
+                            push_outcomes.c.client_id == client_id,
+                            or_(
+                                push_outcomes.c.last_mid < oldest_mid,
+                                push_outcomes.c.created_at < now - OUTCOME_KEEP,
+                            ),
+                        )
+                    )
             clock.close()
-            now = utcnow()
             for (account_id, client_id), known in touched.items():
                 values = {"last_mid": clients[(account_id, client_id)], "last_push_at": now}
                 if known:
@@ -568,8 +662,8 @@ def _load(
     return rows, {(row.owner_id, row.collection): int(row.version) for row in found}
 
 
-def _duplicate(mutation: Mutation) -> Result:
-    return {
+def _duplicate(mutation: Mutation, outcome: Result | None, *, with_outcome: bool) -> Result:
+    result: Result = {
         "mid": mutation.mid,
         "status": ResultStatus.DUPLICATE.value,
         "version": None,
@@ -578,6 +672,104 @@ def _duplicate(mutation: Mutation) -> Result:
         "message": None,
         "details": None,
     }
+    if with_outcome:
+        result["outcome"] = (
+            None
+            if outcome is None
+            else {
+                "status": outcome["status"],
+                "version": outcome.get("version"),
+                "conflicts": outcome.get("conflicts") or [],
+                "code": outcome.get("code"),
+                "message": outcome.get("message"),
+                "details": outcome.get("details"),
+            }
+        )
+    return result
+
+
+def _compact(result: Result) -> Any:
+    """A result as stored in ``push_outcomes``: ``[mid, version]`` for the common plain
+    ``applied``, the non-empty fields otherwise."""
+    if (
+        result["status"] == ResultStatus.APPLIED.value
+        and not result["conflicts"]
+        and result["code"] is None
+    ):
+        return [result["mid"], result["version"]]
+    return {name: value for name, value in result.items() if value not in (None, [])}
+
+
+def _expand(stored: Any) -> Result:
+    if isinstance(stored, list):
+        return {"mid": stored[0], "status": ResultStatus.APPLIED.value, "version": stored[1]}
+    return dict(stored)
+
+
+def stored_outcomes(
+    conn: Connection, key: tuple[str, str], first: int, last: int, *, now: Any = None
+) -> dict[int, Result]:
+    """The answers given to ``key``'s (account, client) mutations ``first..last``, by mid, as far
+    as they are still kept (``OUTCOME_KEEP``)."""
+    cutoff = (now or utcnow()) - OUTCOME_KEEP
+    rows = conn.execute(
+        select(push_outcomes.c.results).where(
+            push_outcomes.c.account_id == key[0],
+            push_outcomes.c.client_id == key[1],
+            push_outcomes.c.last_mid >= first,
+            push_outcomes.c.first_mid <= last,
+            push_outcomes.c.created_at >= cutoff,
+        )
+    ).scalars()
+    found: dict[int, Result] = {}
+    for text in rows:
+        for stored in orjson.loads(text):
+            result = _expand(stored)
+            if first <= result["mid"] <= last:
+                found[result["mid"]] = result
+    return found
+
+
+# --------------------------------------------------------------------------------------------
+# scope exits
+
+
+def record_scope_exits(
+    conn: Connection, clock: VersionClock, account_id: str, customer_ids: Iterable[str]
+) -> int:
+    """Remember that ``account_id`` lost access to these customers (and all under them), in the
+    transaction that moved them, with versions from its ``clock``: the account's devices learn
+    it from the pull whose range holds those versions (``revoked``) and purge their copies.
+
+    A manager reads the whole tenant, so nothing leaves a manager's scope. Exits at or below
+    the tenant's tombstone horizon are dropped on the way: a cursor that old resets anyway.
+    """
+    role = conn.execute(
+        select(accounts.c.role).where(accounts.c.id == account_id)
+    ).scalar_one_or_none()
+    if role is None or Role(role) is Role.MANAGER:
+        return 0
+    now = utcnow()
+    rows = [
+        {
+            "tenant_id": clock.tenant_id,
+            "account_id": account_id,
+            "version": clock.next(),
+            "customer_id": customer_id,
+            "created_at": now,
+        }
+        for customer_id in sorted(set(customer_ids))
+    ]
+    if rows:
+        conn.execute(insert(scope_exits), rows)
+    if clock.tombstone_horizon:
+        conn.execute(
+            delete(scope_exits).where(
+                scope_exits.c.tenant_id == clock.tenant_id,
+                scope_exits.c.version <= clock.tombstone_horizon,
+            )
+        )
+    return len(rows)
 
 
 # --------------------------------------------------------------------------------------------
@@ -609,12 +801,28 @@ def pull(
         )
         if reset:
             return orjson.dumps(
-                {"epoch": current_epoch, "cursor": 0, "more": False, "reset": True, "records": []}
+                {
+                    "epoch": current_epoch,
+                    "cursor": 0,
+                    "more": False,
+                    "reset": True,
+                    "records": [],
+                    "remaining": None,
+                    "revoked": [],
+                }
             )
         rows = conn.execute(_page_query(principal, cursor, limit + 1)).all()
+        more = len(rows) > limit
+        rows = rows[:limit]
+        last_row = int(rows[-1][2]) if rows else cursor
+        # The page covers versions (cursor, upper]. Commit order is version order (the version
+        # lock), so everything up to ``upper`` was committed before this statement's reads:
+        # up to the tenant's last version as read above, or up to a row this page saw.
+        upper = last_row if more else max(last_row, int(tenant.last_version))
+        exits = _scope_exits(conn, principal, cursor, upper)
+        remaining = _remaining(conn, principal, last_row) if more else 0
 
-    more = len(rows) > limit
-    rows = rows[:limit]
+    revoked = list(dict.fromkeys(customer_id for _, customer_id in exits))
     parts: list[str] = []
     dumps = orjson.dumps
     for row in rows:
@@ -626,12 +834,55 @@ def pull(
             parts.append(head + '"deleted":true,"data":null}')
         else:
             parts.append(head + '"deleted":false,"data":' + row[4] + "}")
-    next_cursor = int(rows[-1][2]) if rows else cursor
+    # A last page moves the cursor past the exits it reports, which have no record row.
+    next_cursor = max([last_row, *(int(version) for version, _ in exits)])
     body = (
         f'{{"epoch":{dumps(current_epoch).decode()},"cursor":{next_cursor},'
-        f'"more":{"true" if more else "false"},"reset":false,"records":[' + ",".join(parts) + "]}"
+        f'"more":{"true" if more else "false"},"reset":false,"remaining":{remaining},'
+        f'"revoked":{dumps(revoked).decode()},"records":[' + ",".join(parts) + "]}"
     )
     return body.encode()
+
+
+def _scope_exits(conn: Connection, principal: Principal, after: int, upper: int) -> list[Any]:
+    """(version, customer_id) of the principal's scope exits in versions (after, upper]."""
+    if principal.reads_whole_tenant or upper <= after:
+        return []
+    return list(
+        conn.execute(
+            select(scope_exits.c.version, scope_exits.c.customer_id)
+            .where(
+                scope_exits.c.tenant_id == principal.tenant_id,
+                scope_exits.c.account_id == principal.account_id,
+                scope_exits.c.version > after,
+                scope_exits.c.version <= upper,
+            )
+            .order_by(scope_exits.c.version)
+        ).all()
+    )
+
+
+def _remaining(conn: Connection, principal: Principal, after: int) -> int:
+    """How many records (tombstones included) of the principal's scope come after version
+    ``after``: index-only range counts on (tenant_id, owner_id, version), as the page query."""
+    base = (records.c.tenant_id == principal.tenant_id) & (records.c.version > after)
+    if principal.reads_whole_tenant:
+        query = select(func.count()).select_from(records).where(base)
+    else:
+        own = (
+            select(func.count())
+            .select_from(records)
+            .where(base, records.c.owner_id == principal.account_id)
+            .scalar_subquery()
+        )
+        shared = (
+            select(func.count())
+            .select_from(records)
+            .where(base, records.c.owner_id.is_(None))
+            .scalar_subquery()
+        )
+        query = select(own + shared)
+    return int(conn.execute(query).scalar_one())
 
 
 def _page_query(principal: Principal, cursor: int, limit: int) -> Any:

@@ -146,6 +146,10 @@ class PullPage:
     reset: bool
     records: list[dict[str, Any]] = field(default_factory=list)
     wire_bytes: int = 0
+    #: Records in scope after this page (None from a server that does not say).
+    remaining: int | None = None
+    #: Customers that left the user's scope in this page's range: purge before applying.
+    revoked: list[str] = field(default_factory=list)
 
     def wire_records(self) -> list[WireRecord]:
         """The records validated as ``WireRecord`` (slow; for tests and tools)."""
@@ -158,6 +162,8 @@ class PullPage:
             epoch, cursor, more = data["epoch"], data["cursor"], data["more"]
             reset = data.get("reset", False)
             records = data.get("records") or []
+            remaining = data.get("remaining")
+            revoked = data.get("revoked") or []
         except (orjson.JSONDecodeError, KeyError, TypeError) as exc:
             raise SyncServerError(
                 "De server stuurde een onleesbaar antwoord.", code="sync_bad_response"
@@ -168,11 +174,14 @@ class PullPage:
             and isinstance(more, bool)
             and isinstance(reset, bool)
             and isinstance(records, list)
+            and (remaining is None or (isinstance(remaining, int) and remaining >= 0))
+            and isinstance(revoked, list)
+            and all(isinstance(customer_id, str) for customer_id in revoked)
         ):
             raise SyncServerError(
                 "De server stuurde een onleesbaar antwoord.", code="sync_bad_response"
             )
-        return cls(epoch, cursor, more, reset, records, wire_bytes)
+        return cls(epoch, cursor, more, reset, records, wire_bytes, remaining, revoked)
 
 
 def _retry_after(value: str | None) -> float | None:
@@ -444,14 +453,24 @@ class SyncClient:
         *,
         schema_version: int = SCHEMA_VERSION,
     ) -> PushResponse:
-        """``POST /sync/push``: one result per mutation (see ``protocol.PushResponse``)."""
+        """``POST /sync/push``: one result per mutation (see ``protocol.PushResponse``).
+
+        Asks for ``outcomes``: a ``duplicate`` then carries the answer of the push that applied
+        it (``MutationResult.original()``); a server that predates them ignores the parameter.
+        """
         wire = [
             m.model_dump(mode="json") if isinstance(m, Mutation) else dict(m) for m in mutations
         ]
         payload = {"client_id": client_id, "schema_version": schema_version, "mutations": wire}
         content, headers = encode_body(payload)
         response = self._checked(
-            self._authed("POST", "/sync/push", content=content, headers=headers)
+            self._authed(
+                "POST",
+                "/sync/push",
+                content=content,
+                headers=headers,
+                params={"outcomes": "true"},
+            )
         )
         try:
             parsed = PushResponse.model_validate_json(response.content)

@@ -13,20 +13,26 @@ One ``SyncEngine.run()``:
    The answers are settled in one local transaction together with removing the batch from the
    outbox: conflict copies and rejections become ``sync_issues`` rows, a refused record is
    taken back to what the server has (see *repair*), a record the server applied exactly gets
-   its new version.
+   its new version. A ``duplicate`` that carries the ``outcome`` of the push that applied it
+   (the server keeps recent answers) is settled exactly as that answer would have been.
 3. **Pull** pages after the stored cursor; each page and its cursor are written in one
    transaction (``store.sync_apply.apply_pulled``), so a repeated page is harmless and an
    interrupted initial sync resumes where it stopped. Unpushed local fields win over pulled
-   ones. The next page is fetched while the current one is written.
+   ones. The next page is fetched while the current one is written. Customers the page says
+   left the user's scope (``revoked``) are purged first, locally (``store.purge``); their
+   unpushed changes become visible issues. Pages say how many records follow (``remaining``),
+   so progress reports a real fraction.
 4. **Reset** when the server says so (a new epoch after a restore from backup, a cursor below
    the tombstone horizon) or the app learnt new collections: everything is pulled again from
    cursor 0 while the outbox is kept and pushed. Local records the complete re-pull did not
    bring are removed, except, after a restore, the user's own records the server lost: those
-   are queued again so the server gets them back.
+   are queued again so the server gets them back. What the re-pull has seen is stored with each
+   page, so an interrupted reset resumes at its cursor instead of starting again from 0.
 5. **Repair**: records whose change the server refused are removed locally and pulled again
    from their version, so the device ends equal to the server (the refused values stay visible
-   in the rejection). A push whose answer was lost and came back as ``duplicate`` is checked
-   the same way after the pull: a change the server does not show becomes a visible issue.
+   in the rejection). A push whose answer was lost and came back as ``duplicate`` without an
+   outcome (the server no longer keeps it) is checked after the pull: a change the server
+   does not show becomes a visible issue.
 
 Transient failures (no connection, 5xx, 429, a stalled transfer) are retried with exponential
 backoff and jitter, at least as long as ``Retry-After`` asks; the engine gives up only when
@@ -59,8 +65,9 @@ from fieldsales.records.base import utcnow
 from fieldsales.store import Store, UnitOfWork, sync_apply
 from fieldsales.store import queries as store_queries
 from fieldsales.store.errors import StoreError
-from fieldsales.store.local_tables import sync_issues
+from fieldsales.store.local_tables import sync_issues, sync_state
 from fieldsales.store.outbox import DELETE, PendingMutation
+from fieldsales.store.purge import purge_customers
 from fieldsales.sync._gc import gc_paused
 from fieldsales.sync.client import PullPage, SyncClient
 from fieldsales.sync.errors import (
@@ -86,6 +93,8 @@ USERNAME = "username"
 CLIENT_ID = "sync_client_id"  # overrides the store's client_id once a copy was detected
 ATTEMPTED = "attempted_mid"  # highest mid sent under the current client id
 RESET = "reset_pending"  # a re-pull from 0 is under way: its kind
+RESET_PAGES = "reset_pages"  # pages of the re-pull applied so far (their ids: RESET_SEEN + n)
+RESET_SEEN = "reset_seen:"  # JSON {collection: [id, ...]} a page of the re-pull brought
 REPAIR_FROM = (
     "repair_from"  # pull again from here: refused records come back as the server has them
 )
@@ -114,9 +123,10 @@ class SyncOptions:
     backoff_max: float = 30.0
     prefetch: bool = True  # fetch the next page while writing this one
     follow_ups_limit: int = 50
-    #: Pull everything again this often (seconds; None: never on its own). The server does not
-    #: tell a device when a customer was moved to someone else; a complete re-pull does.
-    full_every: float | None = 7 * 24 * 3600
+    #: Pull everything again this often (seconds; None: never on its own). The server tells a
+    #: device when a customer leaves its scope (``revoked``), so this is only a safety net for
+    #: whatever a device could still hold by mistake: a month keeps it rare (it moves ~19 MB).
+    full_every: float | None = 30 * 24 * 3600
 
 
 @dataclass
@@ -166,6 +176,8 @@ class _Run:
     last_progress: float
     up_done: int = 0
     up_total: int = 0
+    down_received: int = 0  # records in the pages of this pull phase so far
+    down_total: int | None = None  # down_received + what the last page said remains
     resetting: bool = False
     first_issue_id: int = 0
     phase: Phase = Phase.LOGIN
@@ -277,6 +289,8 @@ class SyncEngine:
                     up_done=run.up_done,
                     up_total=run.up_total,
                     down_done=run.summary.pulled + run.summary.deleted,
+                    down_received=run.down_received,
+                    down_total=run.down_total,
                     pages=run.summary.pages,
                     reset=run.resetting,
                     problem=problem.message if problem is not None else None,
@@ -501,16 +515,19 @@ class SyncEngine:
         for mutation in batch:
             for name, value in mutation.fields.items():
                 pushed_last[(mutation.collection, mutation.record_id, name)] = value
-        for mutation, result in zip(batch, results, strict=True):
+        for mutation, answer in zip(batch, results, strict=True):
             key = (mutation.collection, mutation.record_id)
             summary.pushed += 1
+            if answer.status is ResultStatus.DUPLICATE:
+                summary.duplicates += 1
+            # A retry whose first answer was lost: settle it as that answer, when it came along.
+            result = answer.original()
             status = result.status
             if status is ResultStatus.REJECTED:
                 summary.rejected += 1
                 refused.setdefault(key, []).append((mutation, result))
                 continue
             if status is ResultStatus.DUPLICATE:
-                summary.duplicates += 1
                 unconfirmed.append(
                     {
                         "c": mutation.collection,
@@ -683,9 +700,13 @@ class SyncEngine:
             kind = "upgrade"
         seen: dict[str, set[str]] | None = None
         if kind is not None:
-            # Started now, or an earlier reset was interrupted: its list of what the server
-            # has was in memory, so the re-pull starts again from 0.
-            cursor, seen = self._begin_reset(run, kind, epoch)
+            # Started now, or an earlier reset was interrupted: it resumes at its cursor with
+            # what its pages brought so far (an older app's reset kept that in memory: from 0).
+            resumed = self._resume_reset(run) if self.state(RESET) is not None else None
+            if resumed is not None:
+                cursor, seen = resumed
+            else:
+                cursor, seen = self._begin_reset(run, kind, epoch)
         self._report(run, Phase.PULL)
         resets = 0
         while True:
@@ -745,6 +766,7 @@ class SyncEngine:
         keep_cursor: bool = False,
     ) -> int:
         """Apply ``first`` and every page after it; returns the final cursor."""
+        run.down_received, run.down_total = 0, None
         current = _Page(first, _prepare(first))
         executor = ThreadPoolExecutor(max_workers=1) if self.options.prefetch else None
         upcoming: Future[_Page] | None = None
@@ -782,6 +804,9 @@ class SyncEngine:
         summary = run.summary
         page = current.page
         with self._uow() as uow:
+            if page.revoked:
+                # Before the records: a customer handed back later comes with newer versions.
+                self._purge(uow, run, page.revoked)
             with gc_paused():
                 applied = sync_apply.apply_pulled(
                     uow,
@@ -798,16 +823,67 @@ class SyncEngine:
             elif page.cursor > stored:
                 store_queries.set_state(session, CURSOR, str(page.cursor))
             store_queries.set_state(session, EPOCH, page.epoch)
+            if seen is not None:
+                self._remember_seen(session, page)
             if self.hooks.before_page_commit is not None:
                 self.hooks.before_page_commit(uow, page)
             uow.commit()
         self._progressed(run)
+        run.down_received += len(page.records)
+        if page.remaining is not None:
+            run.down_total = run.down_received + page.remaining
         summary.pages += 1
         summary.pulled += applied.inserted + applied.updated
         summary.deleted += applied.deleted
         summary.kept_local += applied.kept_local
 
+    def _purge(self, uow: UnitOfWork, run: _Run, customer_ids: list[str]) -> None:
+        """Drop customers that left the user's scope, with everything under them (locally:
+        nothing is pushed); their unpushed changes become issues, not unconfirmed checks."""
+        purged = purge_customers(uow, customer_ids)
+        run.summary.revoked += purged.removed
+        raw = store_queries.get_state(uow.session, UNCONFIRMED)
+        if raw is not None and purged.keys:
+            kept = [e for e in orjson.loads(raw) if (e["c"], e["id"]) not in purged.keys]
+            value = orjson.dumps(kept).decode() if kept else None
+            store_queries.set_state(uow.session, UNCONFIRMED, value)
+
     # --- reset ---------------------------------------------------------------------------------
+
+    @staticmethod
+    def _remember_seen(session: Any, page: PullPage) -> None:
+        """Store what this page of a re-pull brought, with it: an interrupted reset resumes."""
+        number = int(store_queries.get_state(session, RESET_PAGES) or 0) + 1
+        ids: dict[str, list[str]] = {}
+        for record in page.records:
+            ids.setdefault(record["collection"], []).append(record["id"])
+        store_queries.set_state(session, f"{RESET_SEEN}{number}", orjson.dumps(ids).decode())
+        store_queries.set_state(session, RESET_PAGES, str(number))
+
+    @staticmethod
+    def _forget_seen(session: Any) -> None:
+        session.execute(
+            sync_state.delete().where(sync_state.c.key.startswith(RESET_SEEN, autoescape=True))
+        )
+        store_queries.set_state(session, RESET_PAGES, None)
+
+    def _resume_reset(self, run: _Run) -> tuple[int, dict[str, set[str]]] | None:
+        """The cursor and the ids seen of an interrupted reset, or None to start it over."""
+        with self.store.read() as session:
+            if store_queries.get_state(session, RESET_PAGES) is None:
+                return None
+            cursor = int(store_queries.get_state(session, CURSOR) or 0)
+            seen: dict[str, set[str]] = {}
+            for value in session.execute(
+                select(sync_state.c.value).where(
+                    sync_state.c.key.startswith(RESET_SEEN, autoescape=True)
+                )
+            ).scalars():
+                for collection, ids in orjson.loads(value).items():
+                    seen.setdefault(collection, set()).update(ids)
+        run.resetting = True
+        run.summary.reset = self.state(RESET)
+        return cursor, seen
 
     def _begin_reset(
         self, run: _Run, kind: str, epoch: str | None
@@ -815,6 +891,8 @@ class SyncEngine:
         with self._uow() as uow:
             session = uow.session
             store_queries.set_state(session, RESET, kind)
+            self._forget_seen(session)
+            store_queries.set_state(session, RESET_PAGES, "0")
             store_queries.set_state(session, CURSOR, "0")
             store_queries.set_state(session, REPAIR_FROM, None)  # the re-pull repairs everything
             if epoch is not None:
@@ -844,6 +922,7 @@ class SyncEngine:
             summary.removed += sync_apply.remove_records(uow, remove)
             session = uow.session
             store_queries.set_state(session, RESET, None)
+            self._forget_seen(session)
             store_queries.set_state(session, COLLECTIONS_SEEN, collections_fingerprint())
             store_queries.set_state(session, LAST_FULL, utcnow().isoformat())
             uow.commit()

@@ -80,6 +80,17 @@ class FieldConflict(_Wire):
     losing_version: int
 
 
+class MutationOutcome(_Wire):
+    """The answer a mutation got when it was applied (its status is never ``duplicate``)."""
+
+    status: ResultStatus
+    version: int | None = None
+    conflicts: list[FieldConflict] = Field(default_factory=list)
+    code: str | None = None
+    message: str | None = None
+    details: Any = None
+
+
 class MutationResult(_Wire):
     mid: int
     status: ResultStatus
@@ -88,6 +99,25 @@ class MutationResult(_Wire):
     code: str | None = None  # rejected: stable machine-readable reason
     message: str | None = None  # rejected: Dutch, for the user
     details: Any = None
+    #: ``duplicate`` to a push sent with ``?outcomes=true``: the answer of the push that applied
+    #: it, while the server keeps it (two weeks, 100,000 mids); None beyond that.
+    outcome: MutationOutcome | None = None
+
+    def original(self) -> MutationResult:
+        """The answer as the push that applied it got it (itself unless a duplicate that
+        carries its ``outcome``)."""
+        if self.status is not ResultStatus.DUPLICATE or self.outcome is None:
+            return self
+        o = self.outcome
+        return MutationResult(
+            mid=self.mid,
+            status=o.status,
+            version=o.version,
+            conflicts=o.conflicts,
+            code=o.code,
+            message=o.message,
+            details=o.details,
+        )
 
 
 class PushResponse(_Wire):
@@ -113,12 +143,20 @@ class PullResponse(_Wire):
     ``reset`` means the device's cursor can no longer be served (the server was restored from a
     backup, so ``epoch`` changed, or tombstones below the cursor were purged): drop the synced
     data, keep the outbox, and pull again from cursor 0.
+
+    ``revoked``: customers that left the user's scope at a version in this page's range (handed
+    to another salesperson). Purge each with everything under it *before* applying
+    ``records`` (a customer handed back later comes with newer versions), locally, pushing
+    nothing. ``remaining``: records in scope after this page (0 on the last page), for a real
+    progress fraction. Both are additive: older clients ignore them.
     """
 
     epoch: str
     cursor: int
     more: bool
     reset: bool = False
+    remaining: int | None = None
+    revoked: list[str] = Field(default_factory=list)
     records: list[WireRecord] = Field(default_factory=list)
 
 

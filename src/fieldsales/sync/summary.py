@@ -32,12 +32,16 @@ PHASE_LABELS: dict[Phase, str] = {
 
 @dataclass(frozen=True, slots=True)
 class Progress:
-    """Records up and down so far. ``up_total`` is known (the outbox); the pull's is not."""
+    """Records up and down so far. ``up_total`` is known (the outbox); the pull's total is
+    known once the first page told how many records follow it (``down_total``; None before
+    that, and from a server that does not say)."""
 
     phase: Phase
     up_done: int = 0
     up_total: int = 0
-    down_done: int = 0
+    down_done: int = 0  # records written (new, changed, deleted) so far in this run
+    down_received: int = 0  # records in the pages of the current pull (or repair) so far
+    down_total: int | None = None  # down_received + the records the last page said follow
     pages: int = 0
     reset: bool = False  # re-fetching everything (new server epoch, too old cursor, upgrade)
     problem: str | None = None  # a transient failure being retried (Dutch, for the user)
@@ -46,6 +50,17 @@ class Progress:
     @property
     def label(self) -> str:
         return PHASE_LABELS[self.phase]
+
+    @property
+    def down_fraction(self) -> float | None:
+        """How far the pull is, 0..1, or None while unknown (show a busy bar then)."""
+        if self.phase is Phase.DONE:
+            return 1.0
+        if self.phase not in (Phase.PULL, Phase.REPAIR) or self.down_total is None:
+            return None
+        if self.down_total <= 0:
+            return 1.0
+        return min(1.0, self.down_received / self.down_total)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +94,7 @@ class SyncSummary:
     pages: int = 0
     reset: str | None = None  # why everything was fetched again: epoch, horizon, upgrade, full
     removed: int = 0  # local records a reset found gone from the server
+    revoked: int = 0  # local records purged because their customer left the user's scope
     requeued: int = 0  # local records pushed again to a server restored from a backup
     new_client_id: bool = False  # this store turned out to be a copy: it got a new identity
     # wire
@@ -124,6 +140,7 @@ class SyncSummary:
                 "pages": self.pages,
                 "reset": self.reset,
                 "removed": self.removed,
+                "revoked": self.revoked,
                 "requeued": self.requeued,
             },
             "wire": {

@@ -327,6 +327,7 @@ def test_reassigning_customers_moves_everything_under_them(world: World) -> None
         alice.mutation("customers", kept, {"owner_id": alice.id, "name": "Blijft"}),
     )
     bob_cursor = bob.pull(0, limit=10_000)["cursor"]
+    alice_cursor = alice.pull(0, limit=10_000)["cursor"]
     moved = reassign_customers(
         world.engine,
         from_username=alice.username,
@@ -341,5 +342,12 @@ def test_reassigning_customers_moves_everything_under_them(world: World) -> None
     refused = alice.push_one(
         "contacts", contact, {"job_title": "Oud"}, base_version=edit["version"]
     )
-    assert refused["code"] == "forbidden"
+    # The previous owner is told why (a scope exit exists), not just "forbidden".
+    assert refused["code"] == "scope_revoked"
+    assert "geen toegang meer" in refused["message"]
+    page = alice.pull(alice_cursor)
+    assert page["revoked"] == [customer]
+    assert page["records"] == []
+    assert alice.pull(page["cursor"])["revoked"] == []  # the cursor moved past the exit
+    assert bob.pull(bob_cursor)["revoked"] == []
     assert kept not in bob.pull_all()

@@ -11,9 +11,11 @@ from dataclasses import replace
 
 import pytest
 from faultproxy import Fault, FaultProxy, Link, Request
+from sqlalchemy import delete
 from sync_support import FAST, World, assert_equal_to_server, seed_portfolio
 
 from fieldsales.records import Contact, Customer
+from fieldsales.server.models import push_outcomes
 from fieldsales.store import queries as store_queries
 from fieldsales.sync.client import PullPage
 from fieldsales.sync.engine import EngineHooks
@@ -24,6 +26,12 @@ from fieldsales.sync.errors import SyncStalledError
 def proxy(world: World) -> Iterator[FaultProxy]:
     with FaultProxy(world.backend.url) as running:
         yield running
+
+
+def forget_outcomes(world: World) -> None:
+    """As if the first answers were older than the server keeps them."""
+    with world.backend.engine.begin() as conn:
+        conn.execute(delete(push_outcomes).where(push_outcomes.c.tenant_id == world.tenant_id))
 
 
 def customers_on_server(world: World, names: set[str]) -> list[str]:
@@ -55,9 +63,10 @@ def test_push_dropped_after_the_server_committed(world: World, proxy: FaultProxy
         phone.customer(name=name)
     proxy.add(Fault("drop_after", path="/sync/push"))
     summary = phone.sync()
-    # The retry found every mutation applied already: nothing twice, nothing lost.
+    # The retry found every mutation applied already: nothing twice, nothing lost. Each
+    # duplicate carried the first attempt's answer, settled as if it had arrived.
     assert summary.duplicates == 5
-    assert summary.applied == 0
+    assert summary.applied == 5
     assert customers_on_server(world, names) == sorted(names)
     assert phone.pending() == 0
     assert phone.issues() == []  # the server shows every change: nothing to report
@@ -67,12 +76,14 @@ def test_push_dropped_after_the_server_committed(world: World, proxy: FaultProxy
 
 
 def test_a_refusal_in_a_lost_answer_still_becomes_visible(world: World, proxy: FaultProxy) -> None:
-    """The server's ``duplicate`` does not say that a mutation was refused; the device checks
-    what the server shows after the pull and reports the change it cannot find."""
+    """When the server no longer keeps the first answer, ``duplicate`` does not say that a
+    mutation was refused; the device checks what the server shows after the pull and reports
+    the change it cannot find."""
     phone = world.device(world.alice, url=proxy.url)
     good = phone.customer(name="Goed BV")
     orphan = phone.add(Contact(customer_id="no-such-customer", last_name="Wees"))
     proxy.add(Fault("drop_after", path="/sync/push"))
+    proxy.add(Fault("call", path="/sync/push", fn=lambda _request: forget_outcomes(world)))
     summary = phone.sync()
     assert summary.duplicates == 2
     issues = phone.issues()

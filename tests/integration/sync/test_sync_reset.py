@@ -6,10 +6,11 @@ from __future__ import annotations
 import shutil
 import sqlite3
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import delete, select
 from sync_support import (
     Backend,
     ServerProcess,
@@ -20,13 +21,15 @@ from sync_support import (
     settings_for,
 )
 
-from fieldsales.records import Contact, Customer
+from fieldsales.records import Contact, Customer, Order, Visit
 from fieldsales.server import accounts, migrate
 from fieldsales.server.db import make_engine
 from fieldsales.server.maintenance import purge_tombstones
+from fieldsales.server.models import scope_exits
 from fieldsales.store import open_store
 from fieldsales.sync.engine import COLLECTIONS_SEEN, LAST_FULL, RESET
 from fieldsales.sync.errors import SyncWrongUserError
+from fieldsales.sync.summary import Phase, Progress
 
 
 def test_offline_past_the_tombstone_horizon(world: World) -> None:
@@ -173,9 +176,24 @@ def test_an_upgrade_that_knows_new_collections_pulls_everything_again(world: Wor
 
 
 def test_access_granted_and_revoked(world: World) -> None:
+    """A customer handed to another salesperson leaves the old owner's device at the next
+    normal pull (with everything under it, pushing nothing), arrives on the new owner's, and a
+    change the old owner had not sent yet becomes a visible issue instead of vanishing."""
     bob = world.device(world.bob)
     customer = bob.customer(name="Verhuist BV")
-    bob.add(Contact(customer_id=customer.id, last_name="Mee"))
+    contact = bob.add(Contact(customer_id=customer.id, last_name="Mee"))
+    visit = bob.add(
+        Visit(customer_id=customer.id, owner_id=world.bob.id, planned_start=datetime.now(UTC))
+    )
+    order = bob.add(
+        Order(
+            customer_id=customer.id,
+            owner_id=world.bob.id,
+            order_number="ORD-1",
+            order_date=date(2026, 11, 28),
+        )
+    )
+    kept = bob.customer(name="Blijft BV")
     bob.sync()
     alice = world.device(world.alice)
     alice.sync()
@@ -187,9 +205,47 @@ def test_access_granted_and_revoked(world: World) -> None:
         to_username=world.alice.username,
         customer_ids=[customer.id],
     )
-    alice.sync()  # granted: the customer and everything under it arrive
-    assert alice.get(Customer, customer.id) is not None
+    bob.update(Contact, contact.id, last_name="Nog niet verstuurd")  # while it is moved away
+    alice_summary = alice.sync()  # granted: the customer and everything under it arrive
+    for cls, record_id in ((Customer, customer.id), (Contact, contact.id), (Visit, visit.id)):
+        assert alice.get(cls, record_id) is not None
+    assert alice.get(Order, order.id) is not None
+    assert alice_summary.revoked == 0
     assert_equal_to_server(world, alice)
+
+    edited_while_syncing: list[bool] = []
+
+    def edit_while_syncing(step: Progress) -> None:
+        # The user edits the visit after the push went out, before the pull: not sent.
+        if step.phase is Phase.PULL and not edited_while_syncing:
+            edited_while_syncing.append(True)
+            bob.update(Visit, visit.id, report="Tijdens het synchroniseren")
+
+    summary = bob.sync(progress=edit_while_syncing)  # an ordinary pull: no reset, no full one
+    assert edited_while_syncing
+    assert summary.reset is None
+    for cls, record_id in ((Customer, customer.id), (Contact, contact.id), (Visit, visit.id)):
+        assert bob.get(cls, record_id) is None
+    assert bob.get(Order, order.id) is None
+    assert bob.get(Customer, kept.id) is not None
+    assert bob.pending() == 0  # a purge pushes nothing, and the unsent edit left the outbox
+    issues = {i.record_id: i for i in bob.issues()}
+    assert {(i.kind, i.collection, i.code) for i in issues.values()} == {
+        ("rejected", "contacts", "scope_revoked"),
+        ("rejected", "visits", "scope_revoked"),
+    }
+    # The edit pushed before the pull: the server refused it, saying why.
+    assert issues[contact.id].local_value["last_name"] == "Nog niet verstuurd"
+    assert "geen toegang meer tot deze klant" in issues[contact.id].message
+    # The edit made during the sync was never sent: the purge kept it visible.
+    assert issues[visit.id].local_value["report"] == "Tijdens het synchroniseren"
+    assert "geen toegang meer tot klant Verhuist BV" in issues[visit.id].message
+    assert "niet verstuurd" in issues[visit.id].message
+    assert summary.revoked == 3  # customer, visit, order (the refused contact went already)
+    assert_equal_to_server(world, bob)
+    # The server still has alice's records as they were: bob's purge deleted nothing there.
+    assert world.server_row(contact.id).data["last_name"] == "Mee"
+    assert not world.server_row(order.id).deleted
 
     accounts.reassign_customers(
         world.backend.engine,
@@ -197,13 +253,79 @@ def test_access_granted_and_revoked(world: World) -> None:
         to_username=world.bob.username,
         customer_ids=[customer.id],
     )
-    alice.sync()
-    # The server does not tell a device that records left its scope; a full re-pull does.
-    summary = alice.sync(full=True)
-    assert summary.reset == "full"
-    assert summary.removed == 2
+    back = bob.sync()  # handed back: it all arrives again
+    assert back.revoked == 0
+    assert bob.get(Order, order.id) is not None
+    assert_equal_to_server(world, bob)
+    summary = alice.sync()
+    assert summary.reset is None
+    assert summary.revoked == 4
     assert alice.get(Customer, customer.id) is None
+    assert alice.issues() == []
     assert_equal_to_server(world, alice)
+
+
+def test_a_revocation_and_a_regrant_in_one_page(world: World) -> None:
+    """Away and back again between two syncs: the page purges first, then applies what came
+    back (with newer versions), so the device ends with the customer."""
+    bob = world.device(world.bob)
+    customer = bob.customer(name="Pendel BV")
+    bob.add(Contact(customer_id=customer.id, last_name="Pendel"))
+    bob.sync()
+    for source, target in ((world.bob, world.alice), (world.alice, world.bob)):
+        accounts.reassign_customers(
+            world.backend.engine,
+            from_username=source.username,
+            to_username=target.username,
+            customer_ids=[customer.id],
+        )
+    summary = bob.sync()
+    assert summary.revoked == 2
+    assert summary.pages == 1
+    assert bob.get(Customer, customer.id) is not None
+    assert_equal_to_server(world, bob)
+
+
+def test_a_revocation_beyond_the_last_record_moves_the_cursor(world: World) -> None:
+    """The exit has no record row in the old owner's scope; the last page's cursor still
+    passes it, so the next pull does not report it again."""
+    bob = world.device(world.bob)
+    customer = bob.customer(name="Eenmalig BV")
+    bob.sync()
+    accounts.reassign_customers(
+        world.backend.engine,
+        from_username=world.bob.username,
+        to_username=world.alice.username,
+        customer_ids=[customer.id],
+    )
+    assert bob.sync().revoked == 1
+    page = bob.client.pull(int(bob.state("cursor") or 0))
+    assert page.revoked == []
+    assert page.records == []
+    with world.backend.engine.connect() as conn:
+        exit_version = conn.execute(
+            select(scope_exits.c.version).where(scope_exits.c.tenant_id == world.tenant_id)
+        ).scalar_one()
+    assert int(bob.state("cursor") or 0) >= exit_version
+
+
+def test_a_managers_device_keeps_reassigned_customers(world: World) -> None:
+    """A manager reads the whole tenant: a reassignment takes nothing from their scope."""
+    bob = world.device(world.bob)
+    customer = bob.customer(name="Gezien BV")
+    bob.sync()
+    manny = world.device(world.manny)
+    manny.sync()
+    accounts.reassign_customers(
+        world.backend.engine,
+        from_username=world.bob.username,
+        to_username=world.alice.username,
+        customer_ids=[customer.id],
+    )
+    summary = manny.sync()
+    assert summary.revoked == 0
+    assert manny.get(Customer, customer.id) is not None
+    assert_equal_to_server(world, manny)
 
 
 def test_an_interrupted_reset_starts_again(world: World) -> None:
@@ -231,8 +353,10 @@ def test_a_store_is_never_synced_as_somebody_else(world: World) -> None:
     assert "andere gebruiker" in raised.value.message
 
 
-def test_a_weekly_complete_pull_drops_what_left_the_scope(world: World) -> None:
-    """Without being asked: once ``full_every`` has passed, a sync pulls everything again."""
+def test_a_monthly_complete_pull_is_the_safety_net(world: World) -> None:
+    """Without being asked: once ``full_every`` has passed, a sync pulls everything again and
+    drops what the server no longer serves, even what it never said left (here: a scope exit
+    the server lost, as for a customer reassigned before scope exits existed)."""
     bob = world.device(world.bob)
     customer = bob.customer(name="Heen en weer BV")
     bob.sync()
@@ -252,14 +376,22 @@ def test_a_weekly_complete_pull_drops_what_left_the_scope(world: World) -> None:
         to_username=world.bob.username,
         customer_ids=[customer.id],
     )
+    with world.backend.engine.begin() as conn:
+        conn.execute(delete(scope_exits).where(scope_exits.c.tenant_id == world.tenant_id))
     assert alice.sync().reset is None  # not due yet: the stale copy stays
     assert alice.get(Customer, customer.id) is not None
-    eight_days_ago = (datetime.now(UTC) - timedelta(days=8)).isoformat()
-    with alice.store.unit_of_work(applying_sync=True) as uow:
-        from fieldsales.store import queries
 
-        queries.set_state(uow.session, LAST_FULL, eight_days_ago)
-        uow.commit()
+    def last_full(days: int) -> None:
+        stamp = (datetime.now(UTC) - timedelta(days=days)).isoformat()
+        with alice.store.unit_of_work(applying_sync=True) as uow:
+            from fieldsales.store import queries
+
+            queries.set_state(uow.session, LAST_FULL, stamp)
+            uow.commit()
+
+    last_full(8)  # the former weekly re-pull is no longer due
+    assert alice.sync().reset is None
+    last_full(31)
     summary = alice.sync()
     assert summary.reset == "full"
     assert alice.get(Customer, customer.id) is None
