@@ -6,12 +6,15 @@ from __future__ import annotations
 import shutil
 import sqlite3
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import delete, select
 from sync_support import (
+    FAST,
     Backend,
     ServerProcess,
     World,
@@ -25,9 +28,9 @@ from fieldsales.records import Contact, Customer, Order, Visit
 from fieldsales.server import accounts, migrate
 from fieldsales.server.db import make_engine
 from fieldsales.server.maintenance import purge_tombstones
-from fieldsales.server.models import scope_exits
+from fieldsales.server.models import records, scope_exits
 from fieldsales.store import open_store
-from fieldsales.sync.engine import COLLECTIONS_SEEN, LAST_FULL, RESET
+from fieldsales.sync.engine import COLLECTIONS_SEEN, LAST_FULL, RESET, RESET_PAGES
 from fieldsales.sync.errors import SyncWrongUserError
 from fieldsales.sync.summary import Phase, Progress
 
@@ -341,6 +344,52 @@ def test_an_interrupted_reset_starts_again(world: World) -> None:
     summary = phone.sync()
     assert summary.reset == "horizon"
     assert phone.state(RESET) is None
+    assert_equal_to_server(world, phone)
+
+
+def test_an_interrupted_reset_resumes_where_it_stopped(world: World) -> None:
+    """A complete re-pull cut off after two pages goes on from its cursor, not from 0, and
+    still sweeps exactly what the server no longer has (what the first pages brought stays)."""
+    seed_portfolio(world, world.alice, customers=6)
+    phone = world.device(world.alice, options=replace(FAST, pull_limit=200, prefetch=False))
+    ghost = phone.customer(name="Spook BV")
+    phone.sync()
+    with world.backend.engine.begin() as conn:  # gone from the server without a tombstone
+        conn.execute(
+            delete(records).where(records.c.tenant_id == world.tenant_id, records.c.id == ghost.id)
+        )
+
+    pages: list[int] = []
+
+    def cut_off(_uow: Any, page: Any) -> None:
+        pages.append(page.cursor)
+        if len(pages) == 3:
+            raise RuntimeError("battery empty")
+
+    phone.engine.hooks.before_page_commit = cut_off
+    with pytest.raises(RuntimeError):
+        phone.sync(full=True)
+    assert phone.state(RESET) == "full"
+    stopped_at = int(phone.state("cursor") or 0)
+    assert stopped_at == pages[1]  # two pages committed, the third rolled back
+
+    phone.engine.hooks.before_page_commit = None
+    asked: list[int] = []
+    pull = phone.client.pull
+
+    def recording_pull(cursor: int, **kw: Any) -> Any:
+        asked.append(cursor)
+        return pull(cursor, **kw)
+
+    phone.client.pull = recording_pull
+    summary = phone.sync()
+    assert asked[0] == stopped_at  # resumed, not restarted from 0
+    assert 0 not in asked
+    assert summary.reset == "full"
+    assert summary.removed == 1  # the ghost; nothing the first two pages brought
+    assert phone.get(Customer, ghost.id) is None
+    assert phone.state(RESET) is None
+    assert phone.state(RESET_PAGES) is None
     assert_equal_to_server(world, phone)
 
 
