@@ -131,8 +131,17 @@ class ProgressPrinter:
             filled = round(self.WIDTH * step.up_done / step.up_total)
             bar = "#" * filled + "-" * (self.WIDTH - filled)
             return f"{step.label:<11} [{bar}] {step.up_done:,}/{step.up_total:,} wijzigingen"
+        fraction = step.down_fraction
+        if step.phase in (Phase.PULL, Phase.REPAIR) and fraction is not None:
+            # The server said how many records follow the first page: a real bar.
+            filled = round(self.WIDTH * fraction)
+            bar = "#" * filled + "-" * (self.WIDTH - filled)
+            extra = " (alles opnieuw)" if step.reset else ""
+            total = step.down_total or 0
+            return f"{step.label:<11} [{bar}] {step.down_received:,}/{total:,} records{extra}"
         if step.phase in (Phase.PULL, Phase.REPAIR):
-            # The server does not say how many records are coming: a moving marker, and counts.
+            # Until the first page (or from a server that does not say how many records are
+            # coming): a moving marker, and counts.
             self.spin = (self.spin + 1) % self.WIDTH
             bar = "-" * self.spin + "#" + "-" * (self.WIDTH - self.spin - 1)
             extra = " (alles opnieuw)" if step.reset else ""
@@ -188,6 +197,8 @@ def format_summary(summary: SyncSummary, *, server: str) -> str:
             f"Nog te versturen: {_n(summary.pending, 'wijziging', 'wijzigingen')} "
             "(tijdens het synchroniseren gemaakt)."
         )
+    if summary.attachments is not None:
+        lines.extend(summary.attachments.lines())
     if summary.needs_attention:
         lines.append("")
         lines.append("Aandacht nodig:")

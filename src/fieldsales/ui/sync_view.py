@@ -213,7 +213,7 @@ def down_view(progress: Progress) -> PhaseView:
         return PhaseView("Omlaag: wacht op versturen", 0.0)
     if phase is Phase.PULL:
         extra = " (alles opnieuw)" if progress.reset else ""
-        return PhaseView(f"Omlaag: {records} opgehaald{extra}", None)
+        return PhaseView(f"Omlaag: {records} opgehaald{extra}", progress.down_fraction)
     if phase is Phase.REPAIR:
         return PhaseView(f"Omlaag: {records} opgehaald; herstellen…", None)
     return PhaseView(f"Omlaag: {records} opgehaald", 1.0)

@@ -201,7 +201,7 @@ class FirstStart:
         if not self.running or self.cancel.is_set():
             return
         self.status.value = progress_line(step)
-        self.bar.value = None if step.phase is not Phase.DONE else 1.0
+        self.bar.value = step.down_fraction  # None (busy) until the first page says how many
 
     def _stopped(self, message: str) -> None:
         """A failed or stopped sync: the reason, and a way on (no password while signed in)."""
