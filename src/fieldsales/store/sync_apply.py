@@ -26,6 +26,7 @@ from decimal import Decimal
 from operator import itemgetter
 from typing import Any
 
+import orjson
 from sqlalchemy import JSON, Boolean, Enum, Table
 
 from fieldsales.records import ALL_RECORDS, COLLECTIONS
@@ -69,7 +70,17 @@ def _decimal_text(value: Any) -> Any:
 
 
 def _json_text(value: Any) -> Any:
-    # SQLAlchemy's JSON type binds json.dumps(value) (None included, as 'null').
+    """What SQLAlchemy's JSON type binds: ``json.dumps(value)`` (None included, as 'null').
+
+    A list of plain ASCII strings (a visit's presented products: ids) is the common case and
+    gets ``json.dumps``'s exact text from orjson, several times faster: without a backslash in
+    orjson's output nothing was escaped, so ``","`` only occurs between items, where
+    ``json.dumps`` writes ``", "``.
+    """
+    if type(value) is list and all(type(item) is str for item in value):
+        text = orjson.dumps(value)
+        if text.isascii() and b"\\" not in text:
+            return text.decode().replace('","', '", "')
     return json.dumps(value)
 
 
@@ -442,6 +453,8 @@ class ApplyResult:
 
 def _existing_versions(raw: Any, table: str, ids: Sequence[str]) -> dict[str, int | None]:
     found: dict[str, int | None] = {}
+    if raw.execute(f'SELECT 1 FROM "{table}" LIMIT 1').fetchone() is None:
+        return found  # an empty table (a first sync): no lookups needed
     for chunk in _chunks(ids):
         found.update(
             raw.execute(
@@ -501,19 +514,25 @@ def prepare_page(records: Sequence[Mapping[str, Any]]) -> PreparedPage:
         live: list[tuple[int, list[Any]]] = []
         tombstones: list[tuple[int, str]] = []
         ids: list[str] = []
+        build, general_row = spec.build, spec.general_row  # (the loop runs 28,000 times)
+        add_id, add_live = ids.append, live.append
         for record in group:
             record_id = record.get("id")
             version = record.get("version")
             if type(version) is not int or type(record_id) is not str:
                 raise PulledRecordError(f"{collection}: malformed record {record_id!r}")
-            ids.append(record_id)
+            add_id(record_id)
             if record.get("deleted"):
                 tombstones.append((version, record_id))
                 continue
             data = record.get("data")
             if type(data) is not dict and not isinstance(data, Mapping):
                 raise PulledRecordError(f"{collection}: record {record_id} without data")
-            live.append((version, spec.row(record_id, version, data)))
+            try:  # TableSpec.row, inlined
+                row = build(record_id, version, data)
+            except (KeyError, TypeError):
+                row = general_row(record_id, version, data)
+            add_live((version, row))
         live.sort(key=lambda item: item[1][0])
         page.groups.append(PreparedGroup(spec, ids, live, tombstones))
     return page

@@ -4,6 +4,7 @@ leave the store exactly as the general path (and the triggers) would. No server 
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from datetime import date
 from pathlib import Path
@@ -251,3 +252,27 @@ def test_row_builder_falls_back_for_missing_fields_and_bad_values() -> None:
         spec.row("v1", 3, {**data, "status": "no-such-status"})
     with pytest.raises(sync_apply.PulledRecordError):
         spec.row("v1", 3, {**data, "status": ["unhashable"]})
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        [],
+        ["0190a000-0000-7000-8000-000000000001"],
+        ["a", "b", "c"],
+        ['with "quotes"', "b"],
+        ['a","b'],
+        ["back\\slash"],
+        ["café"],
+        ["line\nbreak", "tab\t"],
+        [1, 2.5, None, True],
+        ["a", 1],
+        [["nested"]],
+        {"key": ["value"]},
+        "text",
+    ],
+)
+def test_json_columns_get_json_dumps_text(value: Any) -> None:
+    """The orjson shortcut for lists of plain strings writes exactly what ``json.dumps`` (and so
+    SQLAlchemy's JSON type) writes; everything else goes to ``json.dumps`` itself."""
+    assert sync_apply._json_text(value) == json.dumps(value)
