@@ -31,6 +31,7 @@ next sync continues where it stopped.
 
 from __future__ import annotations
 
+import logging
 import random
 import threading
 import time
@@ -55,6 +56,7 @@ from fieldsales.sync.errors import (
 )
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 CHUNK_BYTES = 512 * 1024
 DOWNLOAD_WINDOW = 1024 * 1024
@@ -101,6 +103,18 @@ class AttachmentReport:
             "problem": self.problem,
             "problem_code": self.problem_code,
         }
+
+    def lines(self) -> list[str]:
+        """Dutch lines for ``fieldsales sync`` and the day-end summary; none when there was
+        nothing to move."""
+        busy = self.uploaded or self.downloaded or self.pending_up or self.pending_down
+        if not (busy or self.failed or self.problem):
+            return []
+        found = [self.label()]
+        found += [f"- {message}" for _, _, message in self.failed[:10]]
+        if self.problem:
+            found.append(f"Bijlagen later verder: {self.problem}")
+        return found
 
     def label(self) -> str:
         """One Dutch line for the day-end summary and ``fieldsales sync``."""
@@ -447,6 +461,17 @@ def transfer_attachments(
     options: AttachmentOptions | None = None,
     cancel: threading.Event | None = None,
 ) -> AttachmentReport:
-    """Run the attachment phase once (what the background sync and the day end call after
-    the record sync)."""
-    return AttachmentTransfer(store, client, options=options).run(cancel=cancel)
+    """Run the attachment phase once, after the record sync (``SyncEngine.run`` calls it, so
+    the background sync, the day end and ``fieldsales sync`` all do). Never raises but for a
+    cancel: even an unexpected error (a full disk) is reported, the records stay synced."""
+    try:
+        return AttachmentTransfer(store, client, options=options).run(cancel=cancel)
+    except SyncCancelledError:
+        raise
+    except Exception as exc:
+        log.exception("attachment phase failed")
+        return AttachmentReport(
+            problem="De bijlagen konden niet worden gesynchroniseerd; dat wordt later opnieuw "
+            f"geprobeerd ({type(exc).__name__}).",
+            problem_code="attachments_failed",
+        )

@@ -69,6 +69,7 @@ from fieldsales.store.local_tables import sync_issues, sync_state
 from fieldsales.store.outbox import DELETE, PendingMutation
 from fieldsales.store.purge import purge_customers
 from fieldsales.sync._gc import gc_paused
+from fieldsales.sync.attachments import AttachmentOptions, transfer_attachments
 from fieldsales.sync.client import PullPage, SyncClient
 from fieldsales.sync.errors import (
     SyncAuthError,
@@ -261,6 +262,7 @@ class SyncEngine:
                 with self._uow() as uow:
                     store_queries.set_state(uow.session, LAST_SYNC, utcnow().isoformat())
                     uow.commit()
+                self._attachments(run)
             finally:
                 stats = self.client.stats.since(start_stats)
                 summary.requests = stats.requests
@@ -1003,6 +1005,18 @@ class SyncEngine:
             sync_apply.remove_records(uow, [(collection, record_id)])
 
     # --- summary -------------------------------------------------------------------------------
+
+    def _attachments(self, run: _Run) -> None:
+        """The bytes of attachments, after the records are done (they never wait for bytes);
+        failures are in ``summary.attachments``, never raised (see ``sync.attachments``)."""
+        options = AttachmentOptions(
+            stall_timeout=self.options.stall_timeout,
+            backoff_initial=self.options.backoff_initial,
+            backoff_max=self.options.backoff_max,
+        )
+        run.summary.attachments = transfer_attachments(
+            self.store, self.client, options=options, cancel=run.cancel
+        )
 
     def _attention(self, run: _Run, user_id: str) -> None:
         summary = run.summary

@@ -8,9 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fieldsales.store.queries import SyncIssue
+
+if TYPE_CHECKING:
+    from fieldsales.sync.attachments import AttachmentReport
 
 
 class Phase(StrEnum):
@@ -107,6 +110,7 @@ class SyncSummary:
     open_issues: int = 0  # every unresolved conflict copy and rejection, old ones included
     follow_ups_due: list[FollowUpDue] = field(default_factory=list)
     pending: int = 0  # local changes still waiting (made while syncing)
+    attachments: AttachmentReport | None = None  # the bytes phase, after the records
 
     @property
     def duration_s(self) -> float:
@@ -149,6 +153,7 @@ class SyncSummary:
                 "bytes_received": self.bytes_received,
             },
             "new_client_id": self.new_client_id,
+            "attachments": self.attachments.as_dict() if self.attachments else None,
             "attention": {
                 "open_issues": self.open_issues,
                 "new_conflicts": [_issue(i) for i in self.new_conflicts],
