@@ -254,9 +254,11 @@ class AttachmentTransfer:
             complete = bool(status.get("complete"))
             if not complete and size > int(status.get("max_bytes") or size):
                 raise _TooLarge(size, int(status["max_bytes"]))
+            # Never more per request than the server takes (it may be configured lower).
+            step = min(self.options.chunk_bytes, int(status.get("chunk_max_bytes") or CHUNK_BYTES))
             moved = 0
             while not complete:
-                chunk = files.read_chunk(path, offset, self.options.chunk_bytes)
+                chunk = files.read_chunk(path, offset, step)
                 answer = self._put(sha, offset, size, chunk)
                 if answer is None:  # the server is somewhere else: ask it where
                     moved += 1

@@ -22,12 +22,14 @@ from typing import Any
 
 import pytest
 from faultproxy import Fault, FaultProxy, Link, Request
+from sqlalchemy import func, select
 from sync_support import FAST, PASSWORD, Account, Device, World, running_server
 
 from fieldsales.cli.sync_command import format_summary
 from fieldsales.domain.enums import VisitStatus
 from fieldsales.domain.plan_workflow import Actor
 from fieldsales.records import Attachment, Visit
+from fieldsales.server.models import attachment_chunks
 from fieldsales.services import attachments, visits
 from fieldsales.sync.attachments import (
     CHUNK_BYTES,
@@ -92,6 +94,20 @@ def server_status(world: World, account: Account, sha: str) -> dict[str, Any]:
     assert response.status_code == 200, response.text
     status: dict[str, Any] = response.json()
     return status
+
+
+def chunk_rows(world: World, sha: str) -> int:
+    with world.backend.engine.connect() as conn:
+        return int(
+            conn.execute(
+                select(func.count())
+                .select_from(attachment_chunks)
+                .where(
+                    attachment_chunks.c.tenant_id == world.tenant_id,
+                    attachment_chunks.c.sha256 == sha,
+                )
+            ).scalar_one()
+        )
 
 
 def put_offsets(proxy: FaultProxy) -> list[int]:
@@ -324,7 +340,9 @@ def test_a_download_stopped_midway_resumes_from_the_part_file_next_sync(
 
 def test_too_large_is_a_sync_issue_and_blocks_nothing(world: World) -> None:
     with running_server(
-        world.backend.server.database_url, FIELDSALES_ATTACHMENT_MAX_BYTES=str(CHUNK)
+        world.backend.server.database_url,
+        FIELDSALES_ATTACHMENT_MAX_BYTES=str(CHUNK),
+        FIELDSALES_ATTACHMENT_CHUNK_MAX_BYTES=str(CHUNK // 4),
     ) as small:
         phone = device(world, world.alice, "phone", url=small.url)
         big = add_file(world, phone, 2 * CHUNK, name="groot.jpg")
@@ -341,6 +359,7 @@ def test_too_large_is_a_sync_issue_and_blocks_nothing(world: World) -> None:
         assert [i.record_id for i in summary.new_rejections] == [big.id]  # shown at day end
         assert attachments.attachment_state(phone.store, attachment_id=big.id) == "failed"
         assert attachments.attachment_state(phone.store, attachment_id=fine.id) == "uploaded"
+        assert chunk_rows(world, fine.sha256) == 2  # in the server's smaller chunks
         again = phone.sync()  # not retried, nothing else held up
         assert again.attachments is not None
         assert again.attachments.failed == []
