@@ -27,6 +27,10 @@ def build_parser() -> argparse.ArgumentParser:
     purge.add_argument("--keep", type=int, default=100_000, help="versions of tombstones to keep")
     tokens = sub.add_parser("purge-tokens", help="delete tokens expired or revoked long ago")
     tokens.add_argument("--days", type=int, default=7)
+    uploads = sub.add_parser(
+        "purge-uploads", help="drop attachment uploads left unfinished for longer than --days"
+    )
+    uploads.add_argument("--days", type=int, default=30)
     _serve_arguments(parser)
     return parser
 
@@ -79,6 +83,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         migrate.upgrade(engine)
         print(f"purged {purge_expired_tokens(engine, older_than_days=args.days)} tokens")
+        return 0
+    if command == "purge-uploads":
+        from datetime import timedelta
+
+        from fieldsales.server.blobs import purge_stale_uploads
+
+        migrate.upgrade(engine)
+        purged = purge_stale_uploads(engine, older_than=timedelta(days=args.days))
+        print(f"purged {purged} unfinished uploads")
         return 0
     return serve(settings, args)
 

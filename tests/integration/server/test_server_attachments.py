@@ -8,6 +8,7 @@ import os
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from server_support import User, World, customer_fields
 from sqlalchemy import func, select
 
@@ -292,3 +293,21 @@ def test_stale_unfinished_uploads_are_purged_finished_ones_kept(world: World) ->
     assert _status(alice, partial_sha)["size_bytes"] is None
     assert _chunks(world, partial_sha) == 0
     assert _status(alice, whole_sha)["complete"] is True
+
+
+def test_the_purge_uploads_command_drops_unfinished_uploads(
+    world: World, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """What an operator's nightly cron runs (docs/operations.md)."""
+    from fieldsales.server import cli
+
+    alice = world.alice
+    partial, partial_sha = _blob(2 * CHUNK)
+    _put(alice, partial_sha, 0, len(partial), partial[:CHUNK])
+    monkeypatch.setenv("FIELDSALES_DATABASE_URL", world.backend.settings.database_url)
+    monkeypatch.setenv("FIELDSALES_ENV", "development")
+    assert cli.main(["purge-uploads", "--days", "1"]) == 0
+    assert _chunks(world, partial_sha) == 1  # touched just now: kept
+    assert cli.main(["purge-uploads", "--days", "0"]) == 0
+    assert "unfinished uploads" in capsys.readouterr().out
+    assert _chunks(world, partial_sha) == 0
