@@ -7,6 +7,10 @@ wire values straight into the column values SQLAlchemy would have bound (enums b
 as UTC ISO text, JSON as ``json.dumps`` text, decimals as exact text) and writes each page with
 one ``executemany`` per table on the unit of work's own connection: the page and the cursor the
 engine stores next to it commit together. A test checks that the rows equal those the ORM writes.
+The rows are built by a function generated per table (``_builder``), and a page with many new
+customers and contacts (a first sync) indexes them for the search in one set-based pass instead
+of the per-row insert triggers (``_BulkSearch``, inside the same transaction); tests check that
+both leave exactly what the general path and the triggers leave.
 
 Local edits that are not pushed yet win over a pulled value, field by field: the pulled record
 is stored with the local values of the fields that still have outbox mutations (and stays
