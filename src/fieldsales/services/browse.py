@@ -32,6 +32,7 @@ from fieldsales.domain.plan_workflow import Actor
 from fieldsales.records import (
     COLLECTIONS,
     AccountPlan,
+    Attachment,
     Complaint,
     Contact,
     Customer,
@@ -45,7 +46,9 @@ from fieldsales.records import (
 from fieldsales.services.access import load, load_customer
 from fieldsales.services.visits import day_bounds
 from fieldsales.store import Store
+from fieldsales.store import attachment_files as attachment_bytes
 from fieldsales.store import queries as store_queries
+from fieldsales.store.local_tables import attachment_files
 from fieldsales.store.local_tables import sync_issues as sync_issues_table
 from fieldsales.store.queries import SyncIssue
 
@@ -459,6 +462,54 @@ def account_plans(store: Store, *, actor: Actor, year: int | None = None) -> lis
         query = query.where(AccountPlan.year == year)
     with store.read() as session:
         return [PlanRow(p, c) for p, c in session.exec(query).all()]
+
+
+# --- attachments --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class AttachmentRow:
+    """An attachment with where its bytes are: ``state`` is one of
+    ``local_tables.ATTACHMENT_STATES``, or ``"unknown"`` for a record the next sync has not
+    looked at yet; ``on_device`` says whether the complete file is here to open."""
+
+    attachment: Attachment
+    state: str
+    error_message: str | None
+    on_device: bool
+
+
+def attachments(
+    store: Store,
+    *,
+    actor: Actor,
+    customer_id: str,
+    record_collection: str | None = None,
+    record_id: str | None = None,
+) -> list[AttachmentRow]:
+    """A customer's live attachments (or those of one of its records), newest first, each with
+    its transfer state, so the visit report and the customer file can say what is sent, what
+    is still coming and what failed."""
+    query = (
+        select(Attachment, attachment_files.c.state, attachment_files.c.error_message)
+        .outerjoin(attachment_files, attachment_files.c.sha256 == col(Attachment.sha256))
+        .where(Attachment.customer_id == customer_id)
+        .where(col(Attachment.deleted).is_(False))
+        .order_by(col(Attachment.created_at).desc(), col(Attachment.filename))
+    )
+    if record_collection is not None:
+        query = query.where(Attachment.record_collection == record_collection)
+    if record_id is not None:
+        query = query.where(Attachment.record_id == record_id)
+    with store.read() as session:
+        load_customer(session, actor, customer_id)
+        found = session.exec(query).all()
+    rows = []
+    for attachment, state, error_message in found:
+        target = attachment_bytes.file_for(store.path, attachment.sha256)
+        here = target.is_file() and target.stat().st_size == attachment.size_bytes
+        rows.append(AttachmentRow(attachment, state or "unknown", error_message, here))
+    return rows
 
 
 # --- helpers ------------------------------------------------------------------------------------

@@ -256,6 +256,28 @@ def down_summary(summary: SyncSummary) -> str:
     return line + "."
 
 
+@dataclass(frozen=True, slots=True)
+class AttachmentsView:
+    """The day-end's lines about the files: what went up and came down, each failure with its
+    reason, and why the phase stopped early (it continues at the next sync)."""
+
+    line: str
+    failures: list[str]
+    later: str | None
+
+
+def attachments_view(summary: SyncSummary) -> AttachmentsView | None:
+    """None when the sync had no files to move (the summary then says nothing about them)."""
+    report = summary.attachments
+    if report is None or not report.lines():
+        return None
+    return AttachmentsView(
+        line=report.label(),
+        failures=[f"Mislukt: {message}" for _, _, message in report.failed[:10]],
+        later=f"Bijlagen later verder: {report.problem}" if report.problem else None,
+    )
+
+
 RESET_REASONS = {
     "epoch": "de server is teruggezet uit een back-up",
     "horizon": "dit apparaat was te lang niet gesynchroniseerd",

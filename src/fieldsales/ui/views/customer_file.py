@@ -1,5 +1,8 @@
 """Het klantdossier: contacts, planned and last visits with their follow-ups, open quotes, open
-complaints and recent orders of one customer, with phone and route one tap away."""
+complaints, recent orders and attachments of one customer, with phone and route one tap away.
+
+The attachments section shows where each file's bytes are (sent, still coming, failed); the
+file is read again when a sync changed one of those states (``sync_changed``)."""
 
 from __future__ import annotations
 
@@ -21,6 +24,7 @@ from fieldsales.ui.labels import (
     VISIT_STATUS,
 )
 from fieldsales.ui.screen import Screen
+from fieldsales.ui.views.attachments import attachment_tile
 from fieldsales.ui.views.visit_report import VisitReportScreen
 from fieldsales.ui.widgets import empty_state, link_button, section
 
@@ -48,6 +52,7 @@ class CustomerFileView:
         self.on_report = on_report
         self.intro = intro or []
         self.file: browse.CustomerFile | None = None
+        self.attachment_rows: list[browse.AttachmentRow] = []
         self.control = ft.ListView(
             spacing=16, padding=ft.Padding.all(16), expand=True, key="customer-file"
         )
@@ -71,6 +76,7 @@ class CustomerFileView:
             self._planned(file),
             self._last_visits(file),
             self._follow_ups(file),
+            self._attachments(),
             self._quotes(file),
             self._complaints(file),
             self._orders(file),
@@ -195,6 +201,26 @@ class CustomerFileView:
         ]
         return section("Open vervolgacties", tiles, empty="Geen open vervolgacties.")
 
+    def _attachments(self) -> ft.Control:
+        self.attachment_rows = self._attachment_rows()
+        tiles = [attachment_tile(self.ctx, row) for row in self.attachment_rows]
+        return ft.Container(
+            section("Bijlagen", tiles, empty="Nog geen bijlagen."), data="file-attachments"
+        )
+
+    def _attachment_rows(self) -> list[browse.AttachmentRow]:
+        return self.ctx.read(browse.attachments, customer_id=self.customer_id) or []
+
+    def attachments_changed(self) -> bool:
+        """Whether an attachment came, went or moved on since the file was shown."""
+        if self.file is None:
+            return False
+
+        def states(rows: list[browse.AttachmentRow]) -> list[tuple[str, str, bool]]:
+            return [(r.attachment.id, r.state, r.on_device) for r in rows]
+
+        return states(self._attachment_rows()) != states(self.attachment_rows)
+
     def _quotes(self, file: browse.CustomerFile) -> ft.Control:
         tiles: list[ft.Control] = [
             ft.ListTile(
@@ -256,6 +282,11 @@ class CustomerFileScreen(Screen):
 
     def refresh(self) -> None:
         self.view.refresh()
+
+    def sync_changed(self) -> None:
+        """The attachment phase of a sync sends and fetches files: show their new state."""
+        if self.view.attachments_changed():
+            self.view.refresh()
 
     def _report(self, visit: Visit) -> None:
         if self.ctx.shell is not None:

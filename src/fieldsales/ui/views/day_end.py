@@ -2,9 +2,10 @@
 
 Up (the day's changes to the server) and down (what colleagues and the office changed) each get
 a bar with record counts; the pull's total is unknown up front, so its bar moves without a
-percentage. The summary says what went up, what came down and what needs attention: conflicts
-with both values, refused changes with the server's reason, follow-ups due by tomorrow. Every
-item with a record behind it opens that customer's file.
+percentage. The summary says what went up, what came down, which attachment files were sent
+or fetched (and which failed, with the reason) and what needs attention: conflicts with both
+values, refused changes with the server's reason, follow-ups due by tomorrow. Every item with a
+record behind it opens that customer's file.
 
 The sync runs on a worker thread; its progress reaches the page through ``threads.Latest``.
 "Stoppen" cancels it at the next step; what was sent or fetched stays.
@@ -23,6 +24,7 @@ from fieldsales.sync.errors import SyncCancelledError, SyncError
 from fieldsales.sync.summary import Phase, Progress, SyncSummary
 from fieldsales.ui.context import AppContext
 from fieldsales.ui.sync_view import (
+    attachments_view,
     down_summary,
     down_view,
     n,
@@ -238,8 +240,24 @@ class DayEndDialog:
         self.result.controls = [
             _section(ft.Icons.CLOUD_UPLOAD_OUTLINED, "Omhoog", up),
             _section(ft.Icons.CLOUD_DOWNLOAD_OUTLINED, "Omlaag", down),
-            _section(ft.Icons.ERROR_OUTLINE, "Aandacht nodig", attention),
         ]
+        files = attachments_view(summary)
+        if files is not None:
+            lines: list[ft.Control] = [ft.Text(files.line, key="day-end-attachments")]
+            lines += [
+                ft.Text(text, color=ft.Colors.ERROR, data="day-end-attachment-failed")
+                for text in files.failures
+            ]
+            if files.later:
+                lines.append(
+                    ft.Text(
+                        files.later,
+                        theme_style=ft.TextThemeStyle.BODY_SMALL,
+                        data="day-end-attachments-later",
+                    )
+                )
+            self.result.controls.append(_section(ft.Icons.ATTACH_FILE, "Bijlagen", lines))
+        self.result.controls.append(_section(ft.Icons.ERROR_OUTLINE, "Aandacht nodig", attention))
         self.result.visible = True
 
     def _open(self, customer_id: str) -> None:

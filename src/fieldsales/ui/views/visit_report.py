@@ -3,6 +3,11 @@
 Contact, topics, products presented, agreements, follow-ups with dates, next visit and the
 customer's satisfaction, saved through ``services.visits.log_visit`` in one transaction. Input
 errors are shown in Dutch at the field they belong to; nothing is saved until all are right.
+
+Attachments (a photo of the shop floor, a quote PDF) are filed under the visit at once, apart
+from the report: "Bijlage toevoegen" stores the file and the sync sends it, even when the report
+itself is finished later. The list shows each one's state and is refreshed when the sync state
+changes, without touching what was typed.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from fieldsales.ui import format as fmt
 from fieldsales.ui.context import USER_ERRORS, AppContext, user_message
 from fieldsales.ui.labels import SATISFACTION
 from fieldsales.ui.screen import Screen
+from fieldsales.ui.views.attachments import AttachmentAdder, AttachmentList
 from fieldsales.ui.widgets import DateField, empty_state, heading, score_button
 
 NO_CONTACT = "-"
@@ -76,6 +82,16 @@ class VisitReportScreen(Screen):
             height=48,
             key="report-save",
         )
+        self.attachments: AttachmentList | None = None  # once the visit's customer is known
+        self.attachment_list = ft.Container(key="report-attachments")
+        self.adder = AttachmentAdder(
+            ctx,
+            customer_id=lambda: self.context.customer.id if self.context else None,
+            record_collection="visits",
+            record_id=visit_id,
+            on_added=self.refresh_attachments,
+            key="report-add-attachment",
+        )
         self.form = ft.ListView(
             [
                 self.header,
@@ -103,6 +119,9 @@ class VisitReportScreen(Screen):
                 self.score_row,
                 self.score_error,
                 self.report,
+                heading("Bijlagen"),
+                self.attachment_list,
+                self.adder.control,
                 ft.Row([self.save_button], alignment=ft.MainAxisAlignment.END),
             ],
             spacing=12,
@@ -116,8 +135,10 @@ class VisitReportScreen(Screen):
         return self._body
 
     def refresh(self) -> None:
-        """Load the visit once: refreshing again must not throw away what was typed."""
+        """Load the visit once: refreshing again must not throw away what was typed (only the
+        attachments, which are not typed, are read again)."""
         if self._loaded:
+            self.refresh_attachments()
             return
         context = self.ctx.read(browse.visit_context, visit_id=self.visit_id)
         if context is None:
@@ -153,6 +174,24 @@ class VisitReportScreen(Screen):
             self.next_visit.set(visit.next_visit_on)
         self._render_products()
         self._render_scores()
+        self.attachments = AttachmentList(
+            self.ctx,
+            customer_id=customer.id,
+            record_collection="visits",
+            record_id=visit.id,
+            empty="Nog geen bijlagen bij dit bezoek.",
+        )
+        self.attachment_list.content = self.attachments.control
+        self.attachments.refresh()
+
+    # --- attachments ---------------------------------------------------------------------------
+    def refresh_attachments(self) -> None:
+        if self.attachments is not None:
+            self.attachments.refresh()
+
+    def sync_changed(self) -> None:
+        """A sync moved on: an attachment may be sent or fetched now."""
+        self.refresh_attachments()
 
     # --- products ------------------------------------------------------------------------------
     def _product_name(self, product_id: str) -> str:
