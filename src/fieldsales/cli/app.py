@@ -67,12 +67,21 @@ def run_app(args: argparse.Namespace) -> int:
 
     main = make_main(app_config(args))
     if args.web or os.environ.get("FLET_FORCE_WEB_SERVER"):
+        # A browser uploads picked attachments here first (signed URLs need a key); the app
+        # copies them into the store and removes them (ui/views/attachments.py).
+        import secrets
+        import tempfile
+
+        if not os.environ.get("FLET_UPLOAD_DIR"):
+            os.environ["FLET_UPLOAD_DIR"] = tempfile.mkdtemp(prefix="fieldsales-uploads-")
+        os.environ.setdefault("FLET_SECRET_KEY", secrets.token_urlsafe(32))
         ft.run(
             main,
             view=ft.AppView.WEB_BROWSER,
             host=args.host,
             port=args.port,
             no_cdn=True,  # the app works offline, so its web build must not need a CDN either
+            upload_dir=os.environ["FLET_UPLOAD_DIR"],
         )
     else:
         ft.run(main)
