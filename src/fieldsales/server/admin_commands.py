@@ -144,6 +144,9 @@ def _reassign(args: argparse.Namespace) -> int:
         customer_ids=args.customer or None,
     )
     print(f"{moved} klanten overgedragen van {args.from_user} aan {args.to_user}")
+    if moved:
+        # The server records a scope exit per customer (``syncing.record_scope_exits``).
+        print(f"de apparaten van {args.from_user} verwijderen ze bij hun volgende synchronisatie")
     return 0
 
 

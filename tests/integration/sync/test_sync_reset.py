@@ -3,6 +3,7 @@ backup, an app upgrade, a restored (copied) store, access granted and revoked, w
 
 from __future__ import annotations
 
+import argparse
 import shutil
 import sqlite3
 from collections.abc import Iterator
@@ -25,7 +26,7 @@ from sync_support import (
 )
 
 from fieldsales.records import Contact, Customer, Order, Visit
-from fieldsales.server import accounts, migrate
+from fieldsales.server import accounts, admin_commands, migrate
 from fieldsales.server.db import make_engine
 from fieldsales.server.maintenance import purge_tombstones
 from fieldsales.server.models import records, scope_exits
@@ -178,7 +179,9 @@ def test_an_upgrade_that_knows_new_collections_pulls_everything_again(world: Wor
     assert_equal_to_server(world, phone)
 
 
-def test_access_granted_and_revoked(world: World) -> None:
+def test_access_granted_and_revoked(
+    world: World, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     """A customer handed to another salesperson leaves the old owner's device at the next
     normal pull (with everything under it, pushing nothing), arrives on the new owner's, and a
     change the old owner had not sent yet becomes a visible issue instead of vanishing."""
@@ -202,12 +205,19 @@ def test_access_granted_and_revoked(world: World) -> None:
     alice.sync()
     assert alice.get(Customer, customer.id) is None
 
-    accounts.reassign_customers(
-        world.backend.engine,
-        from_username=world.bob.username,
-        to_username=world.alice.username,
-        customer_ids=[customer.id],
+    # Through the administrator's command, as in operations.
+    parser = argparse.ArgumentParser()
+    admin_commands.register(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(
+        [
+            "reassign-customers",
+            *("--from", world.bob.username, "--to", world.alice.username),
+            *("--customer", customer.id),
+        ]
     )
+    monkeypatch.setenv("FIELDSALES_DATABASE_URL", world.backend.server.database_url)
+    assert args.func(args) == 0
+    assert "1 klanten overgedragen" in capsys.readouterr().out
     bob.update(Contact, contact.id, last_name="Nog niet verstuurd")  # while it is moved away
     alice_summary = alice.sync()  # granted: the customer and everything under it arrive
     for cls, record_id in ((Customer, customer.id), (Contact, contact.id), (Visit, visit.id)):
