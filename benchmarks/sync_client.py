@@ -459,6 +459,9 @@ def run(*, quick: bool) -> Result:
         f"{_mb(len(compact))} / {_mb(floor)} (the issue's: 9.10 MB / 2.42 MB)",
     )
 
+    # Everything here is CPU-bound on the machine's cores (server, PostgreSQL and device share
+    # them), so the load the benchmark found says how far the figures can be trusted.
+    load_before = os.getloadavg()
     measured: dict[str, dict[str, Any]] = {}
     with postgres_database() as pg_url:
         backends: list[tuple[str, str]] = []
@@ -538,6 +541,13 @@ def run(*, quick: bool) -> Result:
             key: ([_as_dict(r) for r in value] if isinstance(value, list) else _as_dict(value))
             for key, value in found.items()
         }
+    load_after = os.getloadavg()
+    result.add(
+        f"machine load (1 / 5 min load average, {os.cpu_count()} cores) before / after",
+        f"{load_before[0]:.2f} / {load_before[1]:.2f} before, "
+        f"{load_after[0]:.2f} / {load_after[1]:.2f} after",
+    )
+    result.data["load"] = {"before": load_before, "after": load_after, "cores": os.cpu_count()}
     return result
 
 
