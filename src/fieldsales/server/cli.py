@@ -31,6 +31,11 @@ def build_parser() -> argparse.ArgumentParser:
         "purge-uploads", help="drop attachment uploads left unfinished for longer than --days"
     )
     uploads.add_argument("--days", type=int, default=30)
+    sub.add_parser(
+        "housekeeping",
+        help="the nightly clean-up with default settings: tokens, unfinished uploads, old push "
+        "answers (tombstones stay: purge them deliberately with purge-tombstones)",
+    )
     _serve_arguments(parser)
     return parser
 
@@ -83,6 +88,19 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         migrate.upgrade(engine)
         print(f"purged {purge_expired_tokens(engine, older_than_days=args.days)} tokens")
+        return 0
+    if command == "housekeeping":
+        from datetime import timedelta
+
+        from fieldsales.server.blobs import purge_stale_uploads
+        from fieldsales.server.maintenance import purge_expired_tokens, purge_push_outcomes
+        from fieldsales.server.syncing import OUTCOME_KEEP
+
+        migrate.upgrade(engine)
+        tokens = purge_expired_tokens(engine, older_than_days=7)
+        uploads = purge_stale_uploads(engine, older_than=timedelta(days=30))
+        outcomes = purge_push_outcomes(engine, older_than=OUTCOME_KEEP)
+        print(f"purged {tokens} tokens, {uploads} unfinished uploads, {outcomes} old push answers")
         return 0
     if command == "purge-uploads":
         from datetime import timedelta

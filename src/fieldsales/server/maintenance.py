@@ -1,4 +1,6 @@
-"""Housekeeping: purging old tombstones (and remembering that we did, so old cursors reset)."""
+"""Housekeeping: purging old tombstones (and remembering that we did, so old cursors reset),
+expired tokens, and the sync bookkeeping that only matters for a while (scope exits below the
+tombstone horizon, the stored answers of old pushes)."""
 
 from __future__ import annotations
 
@@ -7,7 +9,15 @@ from datetime import timedelta
 from sqlalchemy import Engine, delete, select, update
 
 from fieldsales.server.db import write_transaction
-from fieldsales.server.models import auth_tokens, login_failures, records, tenants, utcnow
+from fieldsales.server.models import (
+    auth_tokens,
+    login_failures,
+    push_outcomes,
+    records,
+    scope_exits,
+    tenants,
+    utcnow,
+)
 
 
 def purge_tombstones(engine: Engine, *, keep_versions: int, tenant_id: str | None = None) -> int:
@@ -40,6 +50,13 @@ def purge_tombstones(engine: Engine, *, keep_versions: int, tenant_id: str | Non
                     records.c.version <= horizon,
                 )
             )
+            # A cursor at or below the horizon resets (a full re-pull sweeps what it no longer
+            # gets), so the scope exits down there have nobody left to tell.
+            conn.execute(
+                delete(scope_exits).where(
+                    scope_exits.c.tenant_id == tid, scope_exits.c.version <= horizon
+                )
+            )
             conn.execute(
                 update(tenants).where(tenants.c.id == tid).values(tombstone_horizon=horizon)
             )
@@ -58,4 +75,18 @@ def purge_expired_tokens(engine: Engine, *, older_than_days: int = 7) -> int:
             )
         )
         conn.execute(delete(login_failures).where(login_failures.c.failed_at < cutoff))
+    return int(result.rowcount or 0)
+
+
+def purge_push_outcomes(engine: Engine, *, older_than: timedelta) -> int:
+    """Forget the stored answers of pushes older than ``older_than``.
+
+    A device prunes its own rows when it pushes again; this catches devices that never come
+    back. A retry of a push older than this gets ``duplicate`` without the original outcome and
+    the device checks the record on its next pull instead (docs/sync-protocol.md).
+    """
+    with write_transaction(engine) as conn:
+        result = conn.execute(
+            delete(push_outcomes).where(push_outcomes.c.created_at < utcnow() - older_than)
+        )
     return int(result.rowcount or 0)
