@@ -18,10 +18,12 @@ One ``SyncEngine.run()``:
 3. **Pull** pages after the stored cursor; each page and its cursor are written in one
    transaction (``store.sync_apply.apply_pulled``), so a repeated page is harmless and an
    interrupted initial sync resumes where it stopped. Unpushed local fields win over pulled
-   ones. The next page is fetched while the current one is written. Customers the page says
-   left the user's scope (``revoked``) are purged first, locally (``store.purge``); their
-   unpushed changes become visible issues. Pages say how many records follow (``remaining``),
-   so progress reports a real fraction.
+   ones. The next page is requested (one page ahead, on a prefetch thread that only sends the
+   GET and decodes the answer) before the current one is turned into rows and written, so the
+   server and the device work at the same time; every decision stays in page order. Customers
+   the page says left the user's scope (``revoked``) are purged first, locally
+   (``store.purge``); their unpushed changes become visible issues. Pages say how many records
+   follow (``remaining``), so progress reports a real fraction.
 4. **Reset** when the server says so (a new epoch after a restore from backup, a cursor below
    the tombstone horizon) or the app learnt new collections: everything is pulled again from
    cursor 0 while the outbox is kept and pushed. Local records the complete re-pull did not
@@ -48,7 +50,8 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -103,6 +106,8 @@ UNCONFIRMED = "unconfirmed"  # JSON: mutations answered only with "duplicate" (a
 COLLECTIONS_SEEN = "collections"  # the collections the last complete pull knew
 LAST_SYNC = "last_sync_at"  # read by the UI's sync indicator (display only)
 LAST_FULL = "last_full_sync_at"  # when everything was last pulled from cursor 0 (wall clock)
+#: Name prefix of the pull's prefetch thread (tests look for leftovers by it).
+PREFETCH_THREAD = "fieldsales-prefetch"
 
 #: Fields whose conflicts are bookkeeping, not the user's data.
 _NO_CONFLICT_COPY = frozenset({"updated_at", "created_at"})
@@ -209,6 +214,7 @@ class SyncEngine:
         self.hooks = hooks or EngineHooks()
         self._pull_limit = self.options.pull_limit
         self._lock = _store_lock(store.path)
+        self._abandoned: list[threading.Thread] = []
 
     # --- state -----------------------------------------------------------------------------
 
@@ -690,6 +696,7 @@ class SyncEngine:
         return abs(age) >= every
 
     def _pull_all(self, run: _Run, *, full: bool) -> None:
+        self._join_abandoned(run)
         cursor = int(self.state(CURSOR) or 0)
         full = full or (cursor > 0 and self._full_due())
         from_scratch = cursor == 0
@@ -751,12 +758,15 @@ class SyncEngine:
             self._pull_limit = min(self.options.pull_limit, self._pull_limit * 2)
         return page
 
-    def _prepared(
-        self, run: _Run, cursor: int, epoch: str | None, halt: threading.Event | None = None
-    ) -> _Page:
-        """Fetch a page and turn it into rows (on the prefetch thread when there is one)."""
-        page = self._fetch(run, cursor, epoch, halt)
-        return _Page(page, _prepare(page))
+    def _await_prefetch(self, run: _Run, upcoming: Future[PullPage]) -> PullPage:
+        """The prefetched page; a stop answers within 0.1 s even while its request is out."""
+        while True:
+            if run.cancel.is_set():
+                raise SyncCancelledError()
+            try:
+                return upcoming.result(timeout=0.1)
+            except FutureTimeout:
+                continue
 
     def _pull_pages(
         self,
@@ -767,38 +777,78 @@ class SyncEngine:
         phase: Phase = Phase.PULL,
         keep_cursor: bool = False,
     ) -> int:
-        """Apply ``first`` and every page after it; returns the final cursor."""
+        """Apply ``first`` and every page after it; returns the final cursor.
+
+        Pipelined: page n's answer names the cursor of page n+1, so the request for n+1 goes
+        out (on one prefetch thread, one page ahead) before page n is turned into rows and
+        written, and the server produces n+1 while the device writes n. The prefetch only
+        sends the GET and decodes the JSON (retrying transient failures as any request);
+        every decision (reset, cursor, revoked, applying) stays here, in page order, one
+        transaction per page. A page fetched ahead is dropped unwritten when the page before
+        it fails or the sync is stopped.
+        """
         run.down_received, run.down_total = 0, None
-        current = _Page(first, _prepare(first))
-        executor = ThreadPoolExecutor(max_workers=1) if self.options.prefetch else None
-        upcoming: Future[_Page] | None = None
+        upcoming: tuple[Future[PullPage], threading.Thread] | None = None
         halt = threading.Event()
-        done = False
+        page = first
         try:
             while True:
-                page = current.page
-                if page.more and executor is not None:
-                    upcoming = executor.submit(self._prepared, run, page.cursor, page.epoch, halt)
-                self._apply_page(run, current, seen, keep_cursor=keep_cursor)
+                if page.more and self.options.prefetch:
+                    upcoming = self._start_prefetch(run, page.cursor, page.epoch, halt)
+                self._apply_page(run, _Page(page, _prepare(page)), seen, keep_cursor=keep_cursor)
                 self._report(run, phase)
                 if not page.more:
-                    done = True
                     return page.cursor
                 if upcoming is not None:
-                    current, upcoming = upcoming.result(), None
+                    page = self._await_prefetch(run, upcoming[0])
+                    upcoming[1].join()
+                    upcoming = None
                 else:
-                    current = self._prepared(run, page.cursor, page.epoch)
-                if current.page.reset:
+                    page = self._fetch(run, page.cursor, page.epoch)
+                if page.reset:
                     raise SyncServerError(
                         "De server wisselde van tijdperk tijdens het ophalen.",
                         code="sync_epoch_changed",
                     )
         finally:
-            if executor is not None:
-                # On failure a prefetch may still be waiting for the server: it stops at its
-                # next step and its page is dropped (it never writes), so do not wait for it.
+            if upcoming is not None:
+                # After a failure or a stop a prefetch may still wait for the server: it ends
+                # at its next step and never writes, so a stop does not wait for it; the next
+                # pull joins it first (``_join_abandoned``).
                 halt.set()
-                executor.shutdown(wait=done, cancel_futures=True)
+                upcoming[0].cancel()
+                self._abandoned.append(upcoming[1])
+
+    def _start_prefetch(
+        self, run: _Run, cursor: int, epoch: str | None, halt: threading.Event
+    ) -> tuple[Future[PullPage], threading.Thread]:
+        """GET (and decode) the page after ``cursor`` on its own thread; nothing else."""
+        future: Future[PullPage] = Future()
+
+        def work() -> None:
+            if not future.set_running_or_notify_cancel():
+                return
+            try:
+                future.set_result(self._fetch(run, cursor, epoch, halt))
+            except BaseException as exc:  # handed to the engine thread, which raises it
+                future.set_exception(exc)
+
+        thread = threading.Thread(target=work, name=PREFETCH_THREAD, daemon=True)
+        thread.start()
+        return future, thread
+
+    def _join_abandoned(self, run: _Run) -> None:
+        """Wait for prefetches a failed or stopped pull left behind, so two never overlap.
+
+        They were halted, so each ends when its request does (at most the HTTP timeout).
+        """
+        while self._abandoned:
+            thread = self._abandoned[0]
+            while thread.is_alive():
+                if run.cancel.is_set():
+                    raise SyncCancelledError()
+                thread.join(0.1)
+            self._abandoned.pop(0)
 
     def _apply_page(
         self, run: _Run, current: _Page, seen: dict[str, set[str]] | None, *, keep_cursor: bool
