@@ -146,6 +146,10 @@ class ProgressPrinter:
             bar = "-" * self.spin + "#" + "-" * (self.WIDTH - self.spin - 1)
             extra = " (alles opnieuw)" if step.reset else ""
             return f"{step.label:<11} [{bar}] {step.down_done:,} records{extra}"
+        if step.phase is Phase.ATTACHMENTS and step.files_total:
+            filled = round(self.WIDTH * (step.files_fraction or 0.0))
+            bar = "#" * filled + "-" * (self.WIDTH - filled)
+            return f"{step.label:<11} [{bar}] {step.files_done}/{step.files_total} bestanden"
         if step.phase is Phase.DONE:
             return f"Klaar: {step.up_done:,} verstuurd, {step.down_done:,} opgehaald"
         return f"{step.label}..."

@@ -127,6 +127,20 @@ class AttachmentReport:
         return text + "."
 
 
+@dataclass(frozen=True, slots=True)
+class AttachmentStep:
+    """How far this run's attachment phase is: files moved (or given up) and bytes sent or
+    received, out of what it set out to move (uploads, then the downloads in its budget)."""
+
+    files_done: int
+    files_total: int
+    bytes_done: int
+    bytes_total: int
+
+
+AttachmentProgress = Callable[[AttachmentStep], None]
+
+
 @dataclass
 class AttachmentHooks:
     """Test seam: called after each confirmed upload chunk (sha256, offset reached)."""
@@ -164,31 +178,51 @@ class AttachmentTransfer:
         self.hooks = hooks or AttachmentHooks()
         self._last_progress = clock()
         self._cancel = threading.Event()
+        self._progress: AttachmentProgress | None = None
+        self._files_done = self._files_total = self._bytes_total = 0
 
     # --- the phase -------------------------------------------------------------------------
 
-    def run(self, *, cancel: threading.Event | None = None) -> AttachmentReport:
+    def run(
+        self,
+        *,
+        cancel: threading.Event | None = None,
+        progress: AttachmentProgress | None = None,
+    ) -> AttachmentReport:
         """Upload what is pending, then download what is missing; never raises a sync error
-        (the report says what went wrong), except ``SyncCancelledError`` when cancelled."""
+        (the report says what went wrong), except ``SyncCancelledError`` when cancelled.
+
+        ``progress`` hears how far it is after every chunk and every file.
+        """
         self._cancel = cancel or threading.Event()
         self._last_progress = self.clock()
+        self._progress = progress
         report = AttachmentReport()
+        self._files_done = 0
         try:
             with self.store.unit_of_work() as uow:
                 files.adopt_records(uow.session, self.store.path)
                 uow.commit()
             with self.store.read() as session:
                 uploads = files.rows_in(session, "upload", "uploading")
-            for row in uploads:
-                self._upload(row, report)
-            with self.store.read() as session:
                 downloads = files.downloads_newest_first(session)
             budget = self.options.download_budget_bytes
+            planned = _within_budget(downloads, budget)
+            self._files_total = len(uploads) + len(planned)
+            self._bytes_total = sum(
+                max(0, int(row.size_bytes) - int(row.transferred or 0))
+                for row in [*uploads, *planned]
+            )
+            self._tell(report)
+            for row in uploads:
+                self._upload(row, report)
+                self._file_done(report)
             for row in downloads:
                 over = budget is not None and report.bytes_down + int(row.size_bytes) > budget
                 if over and report.bytes_down:
                     break  # the rest waits for the next sync (at least one always goes)
                 self._download(row, report)
+                self._file_done(report)
         except SyncCancelledError:
             raise
         except (SyncStalledError, SyncAuthError) as exc:
@@ -201,6 +235,21 @@ class AttachmentTransfer:
             report.pending_up = count.get("upload", 0) + count.get("uploading", 0)
             report.pending_down = count.get("download", 0)
         return report
+
+    # --- progress -------------------------------------------------------------------------
+
+    def _tell(self, report: AttachmentReport) -> None:
+        if self._progress is None:
+            return
+        done = report.bytes_up + report.bytes_down
+        # A download refused or found damaged may let one more through than planned.
+        total = max(self._bytes_total, done)
+        files_total = max(self._files_total, self._files_done)
+        self._progress(AttachmentStep(self._files_done, files_total, done, total))
+
+    def _file_done(self, report: AttachmentReport) -> None:
+        self._files_done += 1
+        self._tell(report)
 
     # --- retrying --------------------------------------------------------------------------
 
@@ -270,6 +319,7 @@ class AttachmentTransfer:
                 moved = 0
                 sent = int(answer["received"]) - offset
                 report.bytes_up += max(0, sent)
+                self._tell(report)
                 offset, complete = int(answer["received"]), bool(answer["complete"])
                 with self.store.unit_of_work() as uow:
                     files.set_state(
@@ -381,6 +431,7 @@ class AttachmentTransfer:
                     )
                 have = files.append_durably(part, data)
                 report.bytes_down += len(data)
+                self._tell(report)
                 with self.store.unit_of_work() as uow:
                     files.set_state(uow.session, sha, "download", transferred=have)
                     uow.commit()
@@ -445,6 +496,21 @@ class AttachmentTransfer:
         report.failed.append((sha, code, message))
 
 
+def _within_budget(rows: list[Any], budget: int | None) -> list[Any]:
+    """The downloads one run sets out to make (as ``run`` stops: at least one goes)."""
+    if budget is None:
+        return rows
+    planned: list[Any] = []
+    total = 0
+    for row in rows:
+        size = int(row.size_bytes)
+        if planned and total + size > budget:
+            break
+        planned.append(row)
+        total += size
+    return planned
+
+
 class _TooLarge(Exception):
     def __init__(self, size: int, limit: int) -> None:
         super().__init__(size, limit)
@@ -462,12 +528,15 @@ def transfer_attachments(
     *,
     options: AttachmentOptions | None = None,
     cancel: threading.Event | None = None,
+    progress: AttachmentProgress | None = None,
 ) -> AttachmentReport:
     """Run the attachment phase once, after the record sync (``SyncEngine.run`` calls it, so
     the background sync, the day end and ``fieldsales sync`` all do). Never raises but for a
     cancel: even an unexpected error (a full disk) is reported, the records stay synced."""
     try:
-        return AttachmentTransfer(store, client, options=options).run(cancel=cancel)
+        return AttachmentTransfer(store, client, options=options).run(
+            cancel=cancel, progress=progress
+        )
     except SyncCancelledError:
         raise
     except Exception as exc:

@@ -72,7 +72,7 @@ from fieldsales.store.local_tables import sync_issues, sync_state
 from fieldsales.store.outbox import DELETE, PendingMutation
 from fieldsales.store.purge import purge_customers
 from fieldsales.sync._gc import gc_paused
-from fieldsales.sync.attachments import AttachmentOptions, transfer_attachments
+from fieldsales.sync.attachments import AttachmentOptions, AttachmentStep, transfer_attachments
 from fieldsales.sync.client import PullPage, SyncClient
 from fieldsales.sync.errors import (
     SyncAuthError,
@@ -185,6 +185,7 @@ class _Run:
     down_received: int = 0  # records in the pages of this pull phase so far
     down_total: int | None = None  # down_received + what the last page said remains
     resetting: bool = False
+    files: AttachmentStep | None = None  # the attachment phase so far
     first_issue_id: int = 0
     phase: Phase = Phase.LOGIN
 
@@ -303,6 +304,10 @@ class SyncEngine:
                     reset=run.resetting,
                     problem=problem.message if problem is not None else None,
                     retry_in=retry_in,
+                    files_done=run.files.files_done if run.files else 0,
+                    files_total=run.files.files_total if run.files else 0,
+                    bytes_done=run.files.bytes_done if run.files else 0,
+                    bytes_total=run.files.bytes_total if run.files else 0,
                 )
             )
 
@@ -1064,8 +1069,13 @@ class SyncEngine:
             backoff_initial=self.options.backoff_initial,
             backoff_max=self.options.backoff_max,
         )
+
+        def step(files: AttachmentStep) -> None:
+            run.files = files
+            self._report(run, Phase.ATTACHMENTS)
+
         run.summary.attachments = transfer_attachments(
-            self.store, self.client, options=options, cancel=run.cancel
+            self.store, self.client, options=options, cancel=run.cancel, progress=step
         )
 
     def _attention(self, run: _Run, user_id: str) -> None:

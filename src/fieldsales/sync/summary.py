@@ -21,6 +21,7 @@ class Phase(StrEnum):
     PUSH = "push"  # sending the outbox
     PULL = "pull"  # fetching the server's changes
     REPAIR = "repair"  # re-fetching records whose local change the server refused
+    ATTACHMENTS = "attachments"  # the files' bytes, after the records
     DONE = "done"
 
 
@@ -29,6 +30,7 @@ PHASE_LABELS: dict[Phase, str] = {
     Phase.PUSH: "Versturen",
     Phase.PULL: "Ophalen",
     Phase.REPAIR: "Herstellen",
+    Phase.ATTACHMENTS: "Bijlagen",
     Phase.DONE: "Klaar",
 }
 
@@ -37,7 +39,8 @@ PHASE_LABELS: dict[Phase, str] = {
 class Progress:
     """Records up and down so far. ``up_total`` is known (the outbox); the pull's total is
     known once the first page told how many records follow it (``down_total``; None before
-    that, and from a server that does not say)."""
+    that, and from a server that does not say). The attachment phase counts files (and their
+    bytes) to move in this run: a long upload of photos at the day end shows it is moving."""
 
     phase: Phase
     up_done: int = 0
@@ -49,6 +52,10 @@ class Progress:
     reset: bool = False  # re-fetching everything (new server epoch, too old cursor, upgrade)
     problem: str | None = None  # a transient failure being retried (Dutch, for the user)
     retry_in: float | None = None  # seconds until the next attempt
+    files_done: int = 0  # attachments moved (or given up) so far in this run
+    files_total: int = 0  # attachments this run moves (uploads, then downloads in budget)
+    bytes_done: int = 0
+    bytes_total: int = 0
 
     @property
     def label(self) -> str:
@@ -64,6 +71,20 @@ class Progress:
         if self.down_total <= 0:
             return 1.0
         return min(1.0, self.down_received / self.down_total)
+
+    @property
+    def files_fraction(self) -> float | None:
+        """How far the attachment phase is, 0..1 (by bytes, so one large video moves the
+        bar too); None before it started."""
+        if self.phase is Phase.DONE:
+            return 1.0
+        if self.phase is not Phase.ATTACHMENTS:
+            return None
+        if self.bytes_total > 0:
+            return min(1.0, self.bytes_done / self.bytes_total)
+        if self.files_total > 0:
+            return min(1.0, self.files_done / self.files_total)
+        return 1.0
 
 
 @dataclass(frozen=True, slots=True)

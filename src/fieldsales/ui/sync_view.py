@@ -102,6 +102,8 @@ def progress_text(progress: Progress | None) -> str:
         return f"versturen {progress.up_done} van {progress.up_total}"
     if progress.phase in (Phase.PULL, Phase.REPAIR):
         return f"ophalen: {n(progress.down_done, 'record', 'records')}"
+    if progress.phase is Phase.ATTACHMENTS and progress.files_total:
+        return f"bijlagen {progress.files_done} van {progress.files_total}"
     return progress.label.lower()
 
 
@@ -187,7 +189,9 @@ def indicator_view(hub: HubState, store: browse.SyncStatus | None, now: datetime
 @dataclass(frozen=True, slots=True)
 class PhaseView:
     text: str
-    value: float | None  # None: busy, amount unknown (the pull does not know its total)
+    #: 0..1, or None for a busy bar: the pull before its first page says how many records
+    #: follow (``Progress.down_total``; also from a server that never says), and the repair.
+    value: float | None
 
 
 def up_view(progress: Progress) -> PhaseView:
@@ -217,6 +221,31 @@ def down_view(progress: Progress) -> PhaseView:
     if phase is Phase.REPAIR:
         return PhaseView(f"Omlaag: {records} opgehaald; herstellen…", None)
     return PhaseView(f"Omlaag: {records} opgehaald", 1.0)
+
+
+def files_view(progress: Progress) -> PhaseView:
+    """The attachment row of the day end: ``Bijlagen: 2 van 5 bestanden`` (after the records,
+    so a long upload of photos shows it is moving)."""
+    phase = progress.phase
+    if phase is Phase.ATTACHMENTS:
+        if not progress.files_total:
+            return PhaseView("Bijlagen: niets te versturen of op te halen", 1.0)
+        files = n(progress.files_total, "bestand", "bestanden")
+        text = f"Bijlagen: {progress.files_done} van {files}"
+        if progress.bytes_total:
+            text += f" ({fmt_bytes(progress.bytes_done)} van {fmt_bytes(progress.bytes_total)})"
+        return PhaseView(text, progress.files_fraction)
+    if phase is Phase.DONE:
+        return PhaseView("Bijlagen: klaar", 1.0)
+    return PhaseView("Bijlagen: wacht op de records", 0.0)
+
+
+def fmt_bytes(count: int) -> str:
+    """``340 kB``, ``1,2 MB``: as the attachment list shows sizes (``views.attachments``
+    ``size_text``, kept alike so a file's size reads the same in both places)."""
+    if count < 1024 * 1024:
+        return f"{round(count / 1024)} kB"
+    return f"{count / (1024 * 1024):.1f}".replace(".", ",") + " MB"
 
 
 def kinds_text(by_collection: dict[str, int]) -> str:

@@ -27,6 +27,7 @@ from fieldsales.ui.sync_view import (
     attachments_view,
     down_summary,
     down_view,
+    files_view,
     n,
     reset_note,
     up_summary,
@@ -63,8 +64,18 @@ class DayEndDialog:
         self.up_bar = ft.ProgressBar(value=0, semantics_label="Omhoog")
         self.down_text = ft.Text("Omlaag: wacht op versturen", key="day-end-down")
         self.down_bar = ft.ProgressBar(value=0, semantics_label="Omlaag")
+        self.files_text = ft.Text("Bijlagen: wacht op de records", key="day-end-files")
+        self.files_bar = ft.ProgressBar(value=0, semantics_label="Bijlagen")
         self.progress = ft.Column(
-            [self.intro, self.up_text, self.up_bar, self.down_text, self.down_bar],
+            [
+                self.intro,
+                self.up_text,
+                self.up_bar,
+                self.down_text,
+                self.down_bar,
+                self.files_text,
+                self.files_bar,
+            ],
             spacing=8,
             tight=True,
         )
@@ -165,6 +176,8 @@ class DayEndDialog:
         self.up_bar.value = up.value
         self.down_text.value = down.text
         self.down_bar.value = down.value
+        files = files_view(step)
+        self.files_text.value, self.files_bar.value = files.text, files.value
 
     def _failed(self, message: str) -> None:
         self.error.value = message
