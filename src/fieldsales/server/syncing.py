@@ -26,13 +26,17 @@ from typing import Any, Protocol
 
 import orjson
 from sqlalchemy import (
+    BigInteger,
     Connection,
     Engine,
     Text,
+    bindparam,
+    case,
     cast,
     delete,
     func,
     insert,
+    literal,
     null,
     or_,
     select,
@@ -40,9 +44,11 @@ from sqlalchemy import (
     union_all,
     update,
 )
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 from fieldsales.domain.enums import Role
-from fieldsales.records import COLLECTIONS, Scope
+from fieldsales.records import Scope
 from fieldsales.server.db import read_transaction, write_transaction
 from fieldsales.server.errors import ConflictError, InvalidRequestError
 from fieldsales.server.models import (
@@ -775,8 +781,6 @@ def record_scope_exits(
 # --------------------------------------------------------------------------------------------
 # pull
 
-_COLLECTION_JSON = {name: orjson.dumps(name).decode() for name in COLLECTIONS}
-
 
 def pull(
     engine: Engine,
@@ -786,7 +790,11 @@ def pull(
     limit: int,
     epoch: str | None = None,
 ) -> bytes:
-    """One page of changes after ``cursor`` in the principal's scope, as ``PullResponse`` JSON."""
+    """One page of changes after ``cursor`` in the principal's scope, as ``PullResponse`` JSON.
+
+    The database writes each record's JSON (``_record_json``): Python only joins the texts, so
+    a row costs one short string here instead of five values to format.
+    """
     with read_transaction(engine) as conn:
         current_epoch = get_epoch(conn)
         tenant = conn.execute(
@@ -811,10 +819,18 @@ def pull(
                     "revoked": [],
                 }
             )
-        rows = conn.execute(_page_query(principal, cursor, limit + 1)).all()
+        rows = conn.execute(
+            _PAGE_QUERIES[principal.reads_whole_tenant],
+            {
+                "tenant_id": principal.tenant_id,
+                "owner_id": principal.account_id,
+                "cursor": cursor,
+                "limit": limit + 1,
+            },
+        ).all()
         more = len(rows) > limit
         rows = rows[:limit]
-        last_row = int(rows[-1][2]) if rows else cursor
+        last_row = int(rows[-1][0]) if rows else cursor
         # The page covers versions (cursor, upper]. Commit order is version order (the version
         # lock), so everything up to ``upper`` was committed before this statement's reads:
         # up to the tenant's last version as read above, or up to a row this page saw.
@@ -823,23 +839,15 @@ def pull(
         remaining = _remaining(conn, principal, last_row) if more else 0
 
     revoked = list(dict.fromkeys(customer_id for _, customer_id in exits))
-    parts: list[str] = []
     dumps = orjson.dumps
-    for row in rows:
-        head = (
-            f'{{"collection":{_COLLECTION_JSON.get(row[0]) or dumps(row[0]).decode()},'
-            f'"id":{dumps(row[1]).decode()},"version":{int(row[2])},'
-        )
-        if row[3]:
-            parts.append(head + '"deleted":true,"data":null}')
-        else:
-            parts.append(head + '"deleted":false,"data":' + row[4] + "}")
     # A last page moves the cursor past the exits it reports, which have no record row.
     next_cursor = max([last_row, *(int(version) for version, _ in exits)])
     body = (
         f'{{"epoch":{dumps(current_epoch).decode()},"cursor":{next_cursor},'
         f'"more":{"true" if more else "false"},"reset":false,"remaining":{remaining},'
-        f'"revoked":{dumps(revoked).decode()},"records":[' + ",".join(parts) + "]}"
+        f'"revoked":{dumps(revoked).decode()},"records":['
+        + ",".join([row[1] for row in rows])
+        + "]}"
     )
     return body.encode()
 
@@ -885,21 +893,69 @@ def _remaining(conn: Connection, principal: Principal, after: int) -> int:
     return int(conn.execute(query).scalar_one())
 
 
-def _page_query(principal: Principal, cursor: int, limit: int) -> Any:
+class _JsonString(FunctionElement[str]):
+    """A text value as a JSON string literal, quotes and escapes included."""
+
+    type = Text()
+    inherit_cache = True
+
+
+@compiles(_JsonString, "postgresql")
+def _json_string_pg(element: _JsonString, compiler: Any, **kw: Any) -> str:
+    return f"to_json({compiler.process(element.clauses, **kw)})::text"
+
+
+@compiles(_JsonString)
+def _json_string_other(element: _JsonString, compiler: Any, **kw: Any) -> str:
+    return f"json_quote({compiler.process(element.clauses, **kw)})"  # SQLite
+
+
+def _record_json(source: Any) -> Any:
+    """One record of a pull page, as the text of a ``PullRecord`` object, written by the
+    database: ``data`` is the stored JSON text as is (``json`` on PostgreSQL, text on SQLite),
+    tombstones carry ``null``. Building it in SQL costs PostgreSQL less than handing five
+    columns per row to Python and formatting them there (60-100 ms of a 28k-record pull)."""
+    return (
+        literal('{"collection":')
+        + _JsonString(source.collection)
+        + literal(',"id":')
+        + _JsonString(source.id)
+        + literal(',"version":')
+        + cast(source.version, Text)
+        + case(
+            (source.deleted, literal(',"deleted":true,"data":null}')),
+            else_=literal(',"deleted":false,"data":') + cast(source.data, Text) + literal("}"),
+        )
+    )
+
+
+def _page_query(whole_tenant: bool) -> Any:
+    """(version, record JSON) of the page after ``:cursor``, at most ``:limit`` rows, for
+    ``:tenant_id`` (and, unless ``whole_tenant``, the scope of ``:owner_id``). Built once per
+    shape, with bound parameters, so that a pull does not rebuild and re-look-up its SQL."""
     columns = (
         records.c.collection,
         records.c.id,
         records.c.version,
         records.c.deleted,
-        cast(records.c.data, Text).label("data"),
+        records.c.data,
     )
-    base = (records.c.tenant_id == principal.tenant_id) & (records.c.version > cursor)
-    if principal.reads_whole_tenant:
-        return select(*columns).where(base).order_by(records.c.version).limit(limit)
+    limit = bindparam("limit", type_=BigInteger)
+    base = (records.c.tenant_id == bindparam("tenant_id")) & (
+        records.c.version > bindparam("cursor", type_=BigInteger)
+    )
+    if whole_tenant:
+        return (
+            select(records.c.version, _record_json(records.c))
+            .where(base)
+            .order_by(records.c.version)
+            .limit(limit)
+        )
     # Two range scans of (tenant_id, owner_id, version), merged: own records and shared ones.
+    # The record text is made above the merge, for the rows of the page only.
     own = (
         select(*columns)
-        .where(base, records.c.owner_id == principal.account_id)
+        .where(base, records.c.owner_id == bindparam("owner_id"))
         .order_by(records.c.version)
         .limit(limit)
         .subquery()
@@ -912,4 +968,7 @@ def _page_query(principal: Principal, cursor: int, limit: int) -> Any:
         .subquery()
     )
     merged = union_all(select(own), select(shared)).subquery()
-    return select(merged).order_by(merged.c.version).limit(limit)
+    return select(merged.c.version, _record_json(merged.c)).order_by(merged.c.version).limit(limit)
+
+
+_PAGE_QUERIES = {True: _page_query(True), False: _page_query(False)}
