@@ -9,6 +9,11 @@ issues, so the user learns what did not arrive instead of losing it silently.
 
 Records of owner-scoped collections that mention the customer (sales targets, deviation causes)
 stay: they belong to the user, not to the customer.
+
+The customer's ``attachments`` records go like any other; their bytes (device-only rows in
+``attachment_files`` and files on disk) are not touched here, inside the page's transaction:
+the engine sweeps bytes no live record names after the pull committed
+(``sync.attachments.sweep_unreferenced``), so a rolled-back page never loses a file.
 """
 
 from __future__ import annotations

@@ -37,10 +37,13 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, TypeVar
 
 import orjson
+from sqlalchemy import delete, select
 
+from fieldsales.records import Attachment
 from fieldsales.store import Store
 from fieldsales.store import attachment_files as files
 from fieldsales.store import queries as store_queries
@@ -520,6 +523,97 @@ class _TooLarge(Exception):
 
 class _Damaged(Exception):
     """The local file no longer matches its hash (or keeps arriving garbled)."""
+
+
+# --- clean-up -----------------------------------------------------------------------------------
+
+#: A file that neither a row nor a live record names is left alone this long: a service writes
+#: the bytes *before* it commits the record that names them, so a young one may be on its way in.
+ORPHAN_GRACE_SECONDS = 3600.0
+_ATTACHMENT_RECORDS = Attachment.__table__  # type: ignore[attr-defined]
+
+
+@dataclass(slots=True)
+class SweepResult:
+    rows: int = 0  # attachment_files rows dropped (no live record names their bytes)
+    files: int = 0  # files removed from <data dir>/attachments
+    bytes: int = 0
+
+
+def sweep_unreferenced(
+    store: Store, *, grace_seconds: float = ORPHAN_GRACE_SECONDS, now: float | None = None
+) -> SweepResult:
+    """Drop the bytes no attachment record on this device needs any more.
+
+    Records go when their customer leaves the user's scope (``store.purge``), when a pull
+    brings their tombstone, or when the user deletes them; their bytes then only take space
+    (a phone's). First, in one transaction, the ``attachment_files`` rows of hashes that no
+    live ``attachments`` record names (whatever their state: an upload whose record is gone
+    has nothing left to serve); after that commit, their files (and ``.part`` downloads).
+    Rows first is crash-safe: a file left behind is harmless and removed by the second step
+    of a later sweep, which deletes files that neither a row nor a live record names, once
+    they are older than ``grace_seconds``. Bytes a live record names are never touched, so
+    neither are those still waiting to be uploaded.
+    """
+    result = SweepResult()
+    records = _ATTACHMENT_RECORDS
+    live = select(records.c.sha256).where(records.c.deleted.is_(False))
+    table = files.attachment_files
+    with store.unit_of_work() as uow:
+        gone = uow.session.execute(
+            select(table.c.sha256, table.c.path).where(table.c.sha256.not_in(live))
+        ).all()
+        for chunk in [gone[i : i + 500] for i in range(0, len(gone), 500)]:
+            uow.session.execute(
+                delete(table).where(table.c.sha256.in_([sha for sha, _path in chunk]))
+            )
+        uow.commit()
+    result.rows = len(gone)
+    for _sha, relative in gone:
+        path = files.absolute(store.path, str(relative))
+        for candidate in (path, path.with_name(path.name + ".part")):
+            _remove(candidate, result)
+    _sweep_orphans(store, result, grace_seconds, time.time() if now is None else now)
+    return result
+
+
+def _remove(path: Path, result: SweepResult) -> None:
+    try:
+        size = path.stat().st_size
+        path.unlink()
+    except FileNotFoundError:
+        return
+    except OSError as exc:  # a file we cannot remove now: the next sweep tries again
+        log.warning("attachment sweep could not remove %s: %s", path, exc)
+        return
+    result.files += 1
+    result.bytes += size
+
+
+def _sweep_orphans(store: Store, result: SweepResult, grace: float, now: float) -> None:
+    base = files.root(store.path) / files.DIRECTORY
+    if not base.is_dir():
+        return
+    with store.read() as session:
+        named = set(session.execute(select(files.attachment_files.c.sha256)).scalars())
+        named.update(
+            session.execute(
+                select(_ATTACHMENT_RECORDS.c.sha256).where(_ATTACHMENT_RECORDS.c.deleted.is_(False))
+            ).scalars()
+        )
+    for path in base.rglob("*"):
+        if not path.is_file():
+            continue
+        name = path.name
+        sha = name.removesuffix(".part")
+        if sha in named:
+            continue
+        try:
+            young = now - path.stat().st_mtime < grace
+        except FileNotFoundError:
+            continue
+        if not young:
+            _remove(path, result)
 
 
 def transfer_attachments(

@@ -36,6 +36,10 @@ One ``SyncEngine.run()``:
    outcome (the server no longer keeps it) is checked after the pull: a change the server
    does not show becomes a visible issue.
 
+6. **Attachments**: bytes that no record on the device names any more (purged with a
+   customer, tombstoned by a pull, deleted here) are removed after the records committed,
+   then the attachment phase moves files up and down, reporting its progress.
+
 Transient failures (no connection, 5xx, 429, a stalled transfer) are retried with exponential
 backoff and jitter, at least as long as ``Retry-After`` asks; the engine gives up only when
 nothing progressed for ``stall_timeout`` seconds (``SyncStalledError``), never on a total
@@ -45,6 +49,7 @@ log in again) and the sync resumes where it was.
 
 from __future__ import annotations
 
+import logging
 import random
 import threading
 import time
@@ -60,6 +65,7 @@ from typing import Any, TypeVar
 
 import orjson
 from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import col
 
 from fieldsales.domain.enums import FollowUpStatus
@@ -72,7 +78,12 @@ from fieldsales.store.local_tables import sync_issues, sync_state
 from fieldsales.store.outbox import DELETE, PendingMutation
 from fieldsales.store.purge import purge_customers
 from fieldsales.sync._gc import gc_paused
-from fieldsales.sync.attachments import AttachmentOptions, AttachmentStep, transfer_attachments
+from fieldsales.sync.attachments import (
+    AttachmentOptions,
+    AttachmentStep,
+    sweep_unreferenced,
+    transfer_attachments,
+)
 from fieldsales.sync.client import PullPage, SyncClient
 from fieldsales.sync.errors import (
     SyncAuthError,
@@ -115,6 +126,7 @@ _NO_CONFLICT_COPY = frozenset({"updated_at", "created_at"})
 _OWN_SCOPES = frozenset({Scope.CUSTOMER, Scope.OWNER})
 
 ProgressCallback = Callable[[Progress], None]
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -269,6 +281,7 @@ class SyncEngine:
                 with self._uow() as uow:
                     store_queries.set_state(uow.session, LAST_SYNC, utcnow().isoformat())
                     uow.commit()
+                self._sweep(run)
                 self._attachments(run)
             finally:
                 stats = self.client.stats.since(start_stats)
@@ -1077,6 +1090,19 @@ class SyncEngine:
         run.summary.attachments = transfer_attachments(
             self.store, self.client, options=options, cancel=run.cancel, progress=step
         )
+
+    def _sweep(self, run: _Run) -> None:
+        """Bytes of attachments no record names any more (purged with a customer that left
+        the scope, tombstoned by a pull, deleted here) leave the device, after the records'
+        transactions committed and before the attachment phase would move them. Never fails
+        the sync: what stays is harmless and the next sweep tries again."""
+        try:
+            swept = sweep_unreferenced(self.store)
+        except (OSError, StoreError, SQLAlchemyError):
+            log.exception("attachment sweep failed")
+            return
+        run.summary.files_removed += swept.files
+        run.summary.bytes_freed += swept.bytes
 
     def _attention(self, run: _Run, user_id: str) -> None:
         summary = run.summary

@@ -132,6 +132,9 @@ class SyncSummary:
     follow_ups_due: list[FollowUpDue] = field(default_factory=list)
     pending: int = 0  # local changes still waiting (made while syncing)
     attachments: AttachmentReport | None = None  # the bytes phase, after the records
+    #: Attachment files removed from the device: no record on it names their bytes any more.
+    files_removed: int = 0
+    bytes_freed: int = 0
 
     @property
     def duration_s(self) -> float:
@@ -175,6 +178,8 @@ class SyncSummary:
             },
             "new_client_id": self.new_client_id,
             "attachments": self.attachments.as_dict() if self.attachments else None,
+            "files_removed": self.files_removed,
+            "bytes_freed": self.bytes_freed,
             "attention": {
                 "open_issues": self.open_issues,
                 "new_conflicts": [_issue(i) for i in self.new_conflicts],
