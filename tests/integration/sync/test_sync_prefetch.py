@@ -10,6 +10,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import replace
 
+import orjson
 import pytest
 from faultproxy import Fault, FaultProxy
 from sqlalchemy import func, select
@@ -19,7 +20,7 @@ from fieldsales.records import COLLECTIONS
 from fieldsales.store import UnitOfWork
 from fieldsales.sync.client import PullPage
 from fieldsales.sync.engine import PREFETCH_THREAD, EngineHooks
-from fieldsales.sync.errors import SyncCancelledError
+from fieldsales.sync.errors import SyncCancelledError, SyncServerError
 
 PAGE = 120
 PIPELINED = replace(FAST, pull_limit=PAGE, prefetch=True)
@@ -232,3 +233,32 @@ def test_killed_between_pages_with_prefetch_resumes_from_the_saved_cursor(
     assert int(proxy.requests("/sync/pull")[0].query["cursor"][0]) == cursor
     assert summary.pulled <= total - 2 * PAGE + PAGE
     assert_equal_to_server(world, again)
+
+
+def test_an_unreadable_prefetched_page_fails_the_sync_after_the_pages_before_it(
+    world: World, proxy: FaultProxy
+) -> None:
+    """Its rows are built on the prefetch thread; the error still surfaces on the engine's,
+    in page order: page 1 is written, the broken page 2 is not, and the sync says why."""
+    seed_portfolio(world, world.alice, customers=10)
+    epoch = world.device(world.alice, name="probe").client.pull(0, limit=1).epoch
+    broken = {
+        "epoch": epoch,
+        "cursor": 10**9,
+        "more": False,
+        "records": [{"collection": "customers", "id": "kapot", "version": "twee"}],
+    }
+    proxy.add(Fault("respond", path="/sync/pull", skip=1, status=200, body=orjson.dumps(broken)))
+    written: list[int] = []
+    phone = world.device(
+        world.alice,
+        url=proxy.url,
+        options=PIPELINED,
+        hooks=EngineHooks(before_page_commit=lambda uow, page: written.append(page.cursor)),
+    )
+    with pytest.raises(SyncServerError) as caught:
+        phone.sync()
+    assert caught.value.code == "sync_bad_record"
+    assert written == [int(phone.state("cursor") or 0)]  # page 1 only
+    assert highest_local_version(phone) <= written[0]
+    wait_for_no_prefetch()
