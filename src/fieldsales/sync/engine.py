@@ -228,6 +228,7 @@ class SyncEngine:
         self._pull_limit = self.options.pull_limit
         self._lock = _store_lock(store.path)
         self._abandoned: list[threading.Thread] = []
+        self._report_lock = threading.Lock()
 
     # --- state -----------------------------------------------------------------------------
 
@@ -304,7 +305,11 @@ class SyncEngine:
         retry_in: float | None = None,
     ) -> None:
         run.phase = phase
-        if run.progress is not None:
+        if run.progress is None:
+            return
+        # A prefetch's retries report from its thread: one callback at a time (the terminal's
+        # bar and the UI's listeners need not be thread-safe).
+        with self._report_lock:
             run.progress(
                 Progress(
                     phase=phase,
