@@ -30,6 +30,7 @@ from sqlalchemy import (
     Connection,
     Engine,
     Text,
+    and_,
     bindparam,
     case,
     cast,
@@ -591,18 +592,26 @@ def push_together(engine: Engine, pushes: Sequence[Pending]) -> list[bytes]:
                 conn.execute(insert(rejected_mutations).inline(), rejected_rows)
             if outcome_rows:
                 conn.execute(insert(push_outcomes), outcome_rows)
-                for account_id, client_id in given:
-                    oldest_mid = clients[(account_id, client_id)] - OUTCOME_KEEP_MIDS
-                    conn.execute(
-                        delete(push_outcomes).where(
-                            push_outcomes.c.account_id == account_id,
-                            push_outcomes.c.client_id == client_id,
-                            or_(
-                                push_outcomes.c.last_mid < oldest_mid,
-                                push_outcomes.c.created_at < now - OUTCOME_KEEP,
-                            ),
+                # One statement for the whole group, not one per device: everything here runs
+                # under the tenant's version lock, where each statement delays every waiter.
+                conn.execute(
+                    delete(push_outcomes).where(
+                        or_(
+                            *(
+                                and_(
+                                    push_outcomes.c.account_id == account_id,
+                                    push_outcomes.c.client_id == client_id,
+                                    or_(
+                                        push_outcomes.c.last_mid
+                                        < clients[(account_id, client_id)] - OUTCOME_KEEP_MIDS,
+                                        push_outcomes.c.created_at < now - OUTCOME_KEEP,
+                                    ),
+                                )
+                                for account_id, client_id in given
+                            )
                         )
                     )
+                )
             clock.close()
             for (account_id, client_id), known in touched.items():
                 values = {"last_mid": clients[(account_id, client_id)], "last_push_at": now}
