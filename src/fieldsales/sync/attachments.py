@@ -459,7 +459,7 @@ class AttachmentTransfer:
                     attempt=True,
                 )
                 uow.commit()
-            report.failed.append((sha, "checksum_mismatch", message))
+            report.failed.append((sha, "checksum_mismatch", self._named(sha, message)))
             return
         files.install_download(part, final)
         with self.store.unit_of_work() as uow:
@@ -482,8 +482,20 @@ class AttachmentTransfer:
             )
             uow.commit()
 
+    def _named(self, sha: str, message: str) -> str:
+        """``message`` prefixed with the file's name, as the user knows it (the hash names the
+        bytes, not what the user picked or recorded)."""
+        with self.store.read() as session:
+            name = session.execute(
+                select(_ATTACHMENT_RECORDS.c.filename)
+                .where(_ATTACHMENT_RECORDS.c.sha256 == sha)
+                .limit(1)
+            ).scalar_one_or_none()
+        return f"{name}: {message}" if name else message
+
     def _fail(self, sha: str, code: str, message: str, report: AttachmentReport) -> None:
         """Give the blob up for good: it will not work by retrying; the user sees why."""
+        message = self._named(sha, message)
         with self.store.unit_of_work() as uow:
             files.set_state(uow.session, sha, "failed", error=(code, message))
             for record_id in files.record_ids_for(uow.session, sha):

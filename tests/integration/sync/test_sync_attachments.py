@@ -353,9 +353,11 @@ def test_too_large_is_a_sync_issue_and_blocks_nothing(world: World) -> None:
         assert report is not None
         assert report.uploaded == 1
         assert [code for _, code, _ in report.failed] == ["attachment_too_large"]
+        assert report.failed[0][2].startswith("groot.jpg: ")  # the user's name for the file
         issues = [issue for issue in phone.issues() if issue.code == "attachment_too_large"]
         assert [issue.record_id for issue in issues] == [big.id]
         assert "te groot (1 MB); het maximum is 0,5 MB" in issues[0].message
+        assert issues[0].message.startswith("groot.jpg: ")
         assert [i.record_id for i in summary.new_rejections] == [big.id]  # shown at day end
         assert attachments.attachment_state(phone.store, attachment_id=big.id) == "failed"
         assert attachments.attachment_state(phone.store, attachment_id=fine.id) == "uploaded"
