@@ -459,23 +459,14 @@ def bench_day_end(quick: bool) -> dict[str, Any]:
         engine = make_engine(url)
         try:
             migrate.upgrade(engine)
-            tenant_id = data.team.id
-            accounts.create_tenant(engine, name=data.tenant_name, tenant_id=tenant_id)
-            team = data.team
-            accounts.create_team(engine, tenant_id=tenant_id, name=team.name, team_id=team.id)
-            hasher = _hasher()
-            for profile in data.users:
-                accounts.create_user(
-                    engine,
-                    tenant_id=tenant_id,
-                    username=profile.username,
-                    password=PASSWORD,
-                    role=profile.role,
-                    full_name=profile.full_name,
-                    team_id=profile.team_id,
-                    user_id=profile.id,
-                    hasher=hasher,
-                )
+            tenant_id = accounts.create_team_with_users(
+                engine,
+                tenant_name=data.tenant_name,
+                team=data.team,
+                users=data.users,
+                password=PASSWORD,
+                hasher=_hasher(),
+            )
             began = time.perf_counter()
             load_records(engine, tenant_id, seed)
             seed_s = time.perf_counter() - began

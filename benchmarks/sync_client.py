@@ -228,21 +228,15 @@ def seed(database_url: str, records: list[SyncedRecord], data: Any) -> Seeded:
         argon2_memory_kib=64,
         argon2_parallelism=1,
     )
-    tenant_id = accounts.create_tenant(engine, name=data.tenant_name, tenant_id=data.team.id)
-    accounts.create_team(engine, tenant_id=tenant_id, name=data.team.name, team_id=data.team.id)
+    tenant_id = accounts.create_team_with_users(
+        engine,
+        tenant_name=data.tenant_name,
+        team=data.team,
+        users=data.users,
+        password=PASSWORD,
+        hasher=password_hasher(settings),
+    )
     seller = data.salespeople[0]
-    for profile in data.users:
-        accounts.create_user(
-            engine,
-            tenant_id=tenant_id,
-            username=profile.username,
-            password=PASSWORD,
-            role=profile.role,
-            full_name=profile.full_name,
-            team_id=profile.team_id,
-            user_id=profile.id,
-            hasher=password_hasher(settings),
-        )
     load_records(engine, tenant_id, records)
     engine.dispose()
     return Seeded(database_url, tenant_id, seller.username, seller.id)

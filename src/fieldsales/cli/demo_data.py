@@ -99,24 +99,15 @@ def seed_server(data: DemoData, *, database_url: str | None) -> dict[str, int]:
         with engine.connect() as conn:
             exists = conn.execute(select(tenants.c.id).where(tenants.c.id == tenant_id)).first()
         if exists is None:
-            accounts.create_tenant(engine, name=data.tenant_name, tenant_id=tenant_id)
-            team = data.team
-            accounts.create_team(engine, tenant_id=tenant_id, name=team.name, team_id=team.id)
-            hasher = PasswordHasher()
-            for profile in data.users:
-                accounts.create_user(
-                    engine,
-                    tenant_id=tenant_id,
-                    username=profile.username,
-                    password=DEMO_PASSWORD,
-                    role=profile.role,
-                    full_name=profile.full_name,
-                    email=profile.email,
-                    team_id=profile.team_id,
-                    user_id=profile.id,
-                    hasher=hasher,
-                    demo=True,
-                )
+            accounts.create_team_with_users(
+                engine,
+                tenant_name=data.tenant_name,
+                team=data.team,
+                users=data.users,
+                password=DEMO_PASSWORD,
+                hasher=PasswordHasher(),
+                demo=True,
+            )
             rest = [r for r in data.records() if r.collection not in ("teams", "users")]
             load_records(engine, tenant_id, rest)
             print(f"Server ({_safe(url)}): demo-organisatie '{data.tenant_name}' aangemaakt.")

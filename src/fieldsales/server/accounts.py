@@ -7,6 +7,7 @@ through the tenant's version clock so every device's directory follows.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -16,7 +17,7 @@ from sqlalchemy import Connection, Engine, Row, func, insert, select, update
 
 from fieldsales.domain.enums import Role
 from fieldsales.domain.ids import new_id
-from fieldsales.records import COLLECTIONS, Scope
+from fieldsales.records import COLLECTIONS, Scope, Team, UserProfile
 from fieldsales.server.db import write_transaction
 from fieldsales.server.models import accounts, auth_tokens, records, tenants, utcnow
 from fieldsales.server.syncing import record_scope_exits
@@ -96,6 +97,38 @@ def create_team(
         _write(writer, "teams", team_id, {"name": name.strip(), "manager_id": manager_id})
         writer.finish()
     return team_id
+
+
+def create_team_with_users(
+    engine: Engine,
+    *,
+    tenant_name: str,
+    team: Team,
+    users: Iterable[UserProfile],
+    password: str,
+    hasher: PasswordHasher,
+    demo: bool = False,
+) -> str:
+    """A tenant holding one team and its users, with the ids the device data already uses
+    (the tenant's id is the team's: demo data, benchmarks and tests generate a team's records
+    before any server exists). Every user gets ``password``; returns the tenant id."""
+    tenant_id = create_tenant(engine, name=tenant_name, tenant_id=team.id)
+    create_team(engine, tenant_id=tenant_id, name=team.name, team_id=team.id)
+    for profile in users:
+        create_user(
+            engine,
+            tenant_id=tenant_id,
+            username=profile.username,
+            password=password,
+            role=profile.role,
+            full_name=profile.full_name,
+            email=profile.email,
+            team_id=profile.team_id,
+            user_id=profile.id,
+            hasher=hasher,
+            demo=demo,
+        )
+    return tenant_id
 
 
 def create_user(

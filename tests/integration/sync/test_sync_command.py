@@ -40,22 +40,15 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer
     data = generate(
         seed=5, salespeople=2, customers_per_salesperson=15, prospects_per_salesperson=3, years=1
     )
-    tenant_id = accounts.create_tenant(engine, name=data.tenant_name, tenant_id=data.team.id)
-    accounts.create_team(engine, tenant_id=tenant_id, name=data.team.name, team_id=data.team.id)
-    hasher = password_hasher(settings_for(url))
-    for profile in data.users:
-        accounts.create_user(
-            engine,
-            tenant_id=tenant_id,
-            username=profile.username,
-            password=DEMO_PASSWORD,
-            role=profile.role,
-            full_name=profile.full_name,
-            email=profile.email,
-            team_id=profile.team_id,
-            user_id=profile.id,
-            hasher=hasher,
-        )
+    tenant_id = accounts.create_team_with_users(
+        engine,
+        tenant_name=data.tenant_name,
+        team=data.team,
+        users=data.users,
+        password=DEMO_PASSWORD,
+        hasher=password_hasher(settings_for(url)),
+        demo=True,
+    )
     load_records(
         engine, tenant_id, [r for r in data.records() if r.collection not in ("teams", "users")]
     )
