@@ -84,7 +84,8 @@ class SyncedRecord(SQLModel, registry=store_registry):
     long_text_fields: ClassVar[frozenset[str]] = frozenset()
 
     id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
-    version: int | None = Field(default=None, index=True)
+    # Not indexed: the device never looks a record up by version (store migration 4).
+    version: int | None = Field(default=None)
     deleted: bool = Field(default=False)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)

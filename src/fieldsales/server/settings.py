@@ -47,6 +47,10 @@ class Settings(BaseSettings):
     #: ~0.11 s of CPU; level 2 is 1.26x (1.30x), level 1 1.29x (1.33x) for about the same CPU,
     #: level 6 1.05x for ~0.27 s. Figures: docs/sync-protocol.md, performance notes.
     pull_gzip_level: int = Field(default=3, ge=1, le=9)
+    #: zstd level for pull pages to clients that accept zstd (the app does): on the same 28k
+    #: records level 3 gives 0.79x the gzip floor for ~0.03 s of CPU; levels 1-4 cost and give
+    #: about the same, level 6 0.70x for ~0.11 s (see ``server.encoding``).
+    pull_zstd_level: int = Field(default=3, ge=1, le=19)
     #: argon2 cost; production keeps the library's defaults, tests lower them.
     argon2_time_cost: int = Field(default=3, ge=1)
     argon2_memory_kib: int = Field(default=65536, ge=8)

@@ -10,8 +10,10 @@ captures what is still in the WAL.
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
@@ -20,21 +22,37 @@ from platformdirs import user_data_dir
 from sqlalchemy import Engine, select
 
 from fieldsales.store import migrations
-from fieldsales.store.engine import BEGIN_OPTION, BUSY_TIMEOUT_MS, create_store_engine
+from fieldsales.store.engine import (
+    BEGIN_OPTION,
+    BUSY_TIMEOUT_MS,
+    DURABLE_OPTION,
+    create_store_engine,
+)
 from fieldsales.store.errors import StoreBusyError, StoreError
 from fieldsales.store.local_tables import sync_state
 from fieldsales.store.migrations.m0001_initial import APPLICATION_ID
 from fieldsales.store.session import APPLYING_SYNC, READ_ONLY, StoreSession
 from fieldsales.store.uow import UnitOfWork
 
+log = logging.getLogger(__name__)
+
 APP_NAME = "fieldsales"
 FILE_NAME = "fieldsales.sqlite3"
 DATA_DIR_ENV = "FIELDSALES_DATA_DIR"
+#: Set by an app made with ``flet build`` (phone, tablet, desktop): a directory Flet creates and
+#: the platform keeps across app updates. platformdirs cannot know it inside an Android or iOS
+#: sandbox, and a store put anywhere else may be lost with the next update of the app.
+FLET_DATA_DIR_ENV = "FLET_APP_STORAGE_DATA"
 
 
 def default_path() -> Path:
-    """``$FIELDSALES_DATA_DIR/fieldsales.sqlite3``, else the platform's user data directory."""
-    directory = os.environ.get(DATA_DIR_ENV) or user_data_dir(APP_NAME, appauthor=False)
+    """``$FIELDSALES_DATA_DIR/fieldsales.sqlite3``, else in Flet's app data directory (a built
+    app), else in the platform's user data directory (running from source)."""
+    directory = (
+        os.environ.get(DATA_DIR_ENV)
+        or os.environ.get(FLET_DATA_DIR_ENV)
+        or user_data_dir(APP_NAME, appauthor=False)
+    )
     return Path(directory) / FILE_NAME
 
 
@@ -130,6 +148,8 @@ class Store:
         self.engine = engine
         self._closed = False
         self._write_options = {BEGIN_OPTION: "immediate"}
+        self._relaxed_options = {BEGIN_OPTION: "immediate", DURABLE_OPTION: False}
+        self._checkpointer: threading.Thread | None = None
         self._read_options = {BEGIN_OPTION: "read"}
         with self.read() as session:
             self.schema_version: int = int(
@@ -147,16 +167,53 @@ class Store:
         if self._closed:
             raise StoreError("De gegevens zijn al gesloten.", code="store_closed")
 
-    def unit_of_work(self, *, applying_sync: bool = False) -> UnitOfWork:
-        """A write transaction (``BEGIN IMMEDIATE``); ``applying_sync`` is for the sync engine."""
+    def unit_of_work(self, *, applying_sync: bool = False, durable: bool = True) -> UnitOfWork:
+        """A write transaction (``BEGIN IMMEDIATE``); ``applying_sync`` is for the sync engine.
+
+        ``durable=False`` is for data the server still has (pulled pages with their cursor):
+        the commit is not fsynced, so a power cut may lose it whole, and it is fetched again
+        (see ``store.engine``). Never for the user's own work.
+        """
         self._check_open()
         session = StoreSession(
             self.engine,
             expire_on_commit=False,  # services hand the records they wrote back to the UI
-            execution_options=self._write_options,
+            execution_options=self._write_options if durable else self._relaxed_options,
             info={APPLYING_SYNC: applying_sync},
         )
         return UnitOfWork(session)
+
+    def checkpoint(self) -> tuple[int, int, int]:
+        """Fold the WAL into the database file as far as readers allow (``PASSIVE``: never
+        waits for, nor blocks, another connection's reads or writes). Returns SQLite's
+        (busy, WAL pages, pages checkpointed)."""
+        self._check_open()
+        with self.engine.connect() as conn:
+            raw = conn.connection.dbapi_connection
+            assert raw is not None
+            row = raw.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        return int(row[0]), int(row[1]), int(row[2])
+
+    def checkpoint_in_background(self) -> threading.Thread:
+        """``checkpoint`` on its own thread, after relaxed writes left a large WAL: the app
+        carries on meanwhile and its next save does not pay for it. One at a time; ``close``
+        waits for it."""
+        running = self._checkpointer
+        if running is not None and running.is_alive():
+            return running
+
+        def work() -> None:
+            try:
+                self.checkpoint()
+            except Exception:
+                # Nothing is lost: the pages are safe in the WAL and SQLite folds them in on a
+                # later commit or at the close. Logged, so a store that keeps failing shows.
+                log.warning("background checkpoint of %s failed", self.path, exc_info=True)
+
+        thread = threading.Thread(target=work, name="fieldsales-checkpoint", daemon=True)
+        self._checkpointer = thread
+        thread.start()
+        return thread
 
     @contextmanager
     def read(self) -> Iterator[StoreSession]:
@@ -175,6 +232,8 @@ class Store:
 
     def close(self) -> None:
         if not self._closed:
+            if self._checkpointer is not None:
+                self._checkpointer.join()
             self._closed = True
             self.engine.dispose()
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import gzip
+import importlib.util
 import math
 import threading
 import time
@@ -54,6 +55,8 @@ from fieldsales.sync.protocol import (
 )
 
 USER_AGENT = "fieldsales-sync/1"
+#: Whether httpx decodes ``Content-Encoding: zstd`` here (it does when ``zstandard`` imports).
+ZSTD_AVAILABLE = importlib.util.find_spec("zstandard") is not None
 #: Bodies smaller than this go uncompressed: gzip's header costs more than it saves.
 GZIP_MIN_BYTES = 1024
 #: zlib level for request bodies: level 5 is within a few percent of 9 on JSON at a third of
@@ -79,6 +82,16 @@ def default_timeout(stall_seconds: float = 30.0) -> httpx.Timeout:
     )
 
 
+def accept_encoding(compressed: bool = True) -> str:
+    """What the app asks for: zstd first (smaller and cheaper to unpack than gzip: a first
+    sync's pull pages are 1.9 MB instead of 2.9 MB), when httpx can decode it, i.e. the
+    ``zstandard`` package is installed (a pinned dependency, but a platform build without it
+    still syncs, with gzip); ``identity`` when ``compressed`` is off."""
+    if not compressed:
+        return "identity"
+    return "zstd, gzip" if ZSTD_AVAILABLE else "gzip"
+
+
 def make_http_client(
     base_url: str,
     *,
@@ -89,13 +102,13 @@ def make_http_client(
     """An ``httpx.Client`` for the sync server at ``base_url`` with the sync's timeouts.
 
     ``compressed=False`` asks for uncompressed answers: on loopback or a fast LAN that saves
-    the server's and the device's gzip work; on any real network keep the default.
+    the server's and the device's decompression work; on any real network keep the default.
     """
     return httpx.Client(
         base_url=base_url,
         transport=transport,
         timeout=default_timeout(stall_seconds),
-        headers={"User-Agent": USER_AGENT, "Accept-Encoding": "gzip" if compressed else "identity"},
+        headers={"User-Agent": USER_AGENT, "Accept-Encoding": accept_encoding(compressed)},
         follow_redirects=False,
     )
 
@@ -501,6 +514,7 @@ __all__ = [
     "SyncClient",
     "Tokens",
     "TransferStats",
+    "accept_encoding",
     "encode_body",
     "error_for_response",
     "make_http_client",

@@ -55,8 +55,6 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future
-from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -95,6 +93,7 @@ from fieldsales.sync.errors import (
     SyncTooLargeError,
     SyncWrongUserError,
 )
+from fieldsales.sync.prefetch import PagePrefetcher
 from fieldsales.sync.protocol import MutationResult, PushResponse, ResultStatus
 from fieldsales.sync.summary import FollowUpDue, Phase, Progress, SyncSummary
 
@@ -139,7 +138,9 @@ class SyncOptions:
     stall_timeout: float = 60.0  # give up when nothing progressed for this long
     backoff_initial: float = 0.5
     backoff_max: float = 30.0
-    prefetch: bool = True  # fetch the next page while writing this one
+    prefetch: bool = True  # fetch the next pages while writing this one
+    #: How many pages the prefetch may fetch ahead of the one being written (``sync.prefetch``).
+    prefetch_pages: int = 2
     follow_ups_limit: int = 50
     #: Pull everything again this often (seconds; None: never on its own). The server tells a
     #: device when a customer leaves its scope (``revoked``), so this is only a safety net for
@@ -241,8 +242,10 @@ class SyncEngine:
         return self.state(CLIENT_ID) or self.store.client_id
 
     @contextmanager
-    def _uow(self) -> Iterator[UnitOfWork]:
-        with self.store.unit_of_work(applying_sync=True) as uow:
+    def _uow(self, *, durable: bool = True) -> Iterator[UnitOfWork]:
+        """A unit of work of the engine. ``durable=False`` only for what the server holds too
+        (pulled pages with their cursor, the time of the last sync): see ``store.engine``."""
+        with self.store.unit_of_work(applying_sync=True, durable=durable) as uow:
             yield uow
 
     # --- the run ---------------------------------------------------------------------------
@@ -278,8 +281,12 @@ class SyncEngine:
                 user_id = self._identify(run)
                 self._push_all(run)
                 self._pull_all(run, full=full)
+                if summary.pages:
+                    # Pulled pages were written without checkpoints; fold the WAL into the
+                    # file meanwhile, rather than in the user's next save.
+                    self.store.checkpoint_in_background()
                 self._repair(run)
-                with self._uow() as uow:
+                with self._uow(durable=False) as uow:
                     store_queries.set_state(uow.session, LAST_SYNC, utcnow().isoformat())
                     uow.commit()
                 self._sweep(run)
@@ -760,7 +767,7 @@ class SyncEngine:
         if kind is not None and seen is not None:
             self._finish_reset(run, kind, seen)
         elif known is None or from_scratch:
-            with self._uow() as uow:
+            with self._uow(durable=False) as uow:  # lost in a power cut: set again next time
                 store_queries.set_state(uow.session, COLLECTIONS_SEEN, collections_fingerprint())
                 store_queries.set_state(uow.session, LAST_FULL, utcnow().isoformat())
                 uow.commit()
@@ -781,16 +788,6 @@ class SyncEngine:
             self._pull_limit = min(self.options.pull_limit, self._pull_limit * 2)
         return page
 
-    def _await_prefetch(self, run: _Run, upcoming: Future[T]) -> T:
-        """The prefetched page; a stop answers within 0.1 s even while its request is out."""
-        while True:
-            if run.cancel.is_set():
-                raise SyncCancelledError()
-            try:
-                return upcoming.result(timeout=0.1)
-            except FutureTimeout:
-                continue
-
     def _pull_pages(
         self,
         run: _Run,
@@ -802,35 +799,30 @@ class SyncEngine:
     ) -> int:
         """Apply ``first`` and every page after it; returns the final cursor.
 
-        Pipelined: page n's answer names the cursor of page n+1, so the request for n+1 goes
-        out (on one prefetch thread, one page ahead) before page n is written, and the server
-        produces n+1 while the device writes n. The prefetch sends the GET, decodes the JSON
-        (retrying transient failures as any request) and builds the page's rows, which is
-        pure computation (measured: ~4% faster than building them here, as part of it
-        overlaps SQLite's inserts, which release the GIL). Every decision (reset, cursor,
-        revoked, applying) stays here, in page order, one transaction per page. A page
-        fetched ahead is dropped unwritten when the page before it fails or the sync is
-        stopped.
+        Pipelined (``sync.prefetch``): a producer thread requests, decodes and prepares the
+        pages after ``first``, up to ``prefetch_pages`` ahead of the one being written, while
+        this thread writes them in order, one transaction per page. Every decision (reset,
+        cursor, revoked, applying) stays here. Pages fetched ahead are dropped unwritten when
+        the page before them fails or the sync is stopped.
         """
         run.down_received, run.down_total = 0, None
-        upcoming: tuple[Future[_Page | PullPage], threading.Thread] | None = None
-        halt = threading.Event()
+        ahead: PagePrefetcher[_Page] | None = None
         current: _Page | PullPage = first
         try:
             while True:
                 page = current.page if isinstance(current, _Page) else current
-                if page.more and self.options.prefetch:
-                    upcoming = self._start_prefetch(run, page.cursor, page.epoch, halt)
+                if page.more and self.options.prefetch and ahead is None:
+                    ahead = self._start_prefetch(run, page.cursor, page.epoch)
                 if not isinstance(current, _Page):
                     current = _Page(page, _prepare(page))
                 self._apply_page(run, current, seen, keep_cursor=keep_cursor)
                 self._report(run, phase)
                 if not page.more:
+                    if ahead is not None:
+                        ahead.thread.join()  # it handed out the last page and is ending
                     return page.cursor
-                if upcoming is not None:
-                    current = self._await_prefetch(run, upcoming[0])
-                    upcoming[1].join()
-                    upcoming = None
+                if ahead is not None:
+                    current = ahead.next(run.cancel)
                 else:
                     current = self._fetch(run, page.cursor, page.epoch)
                 page = current.page if isinstance(current, _Page) else current
@@ -840,36 +832,27 @@ class SyncEngine:
                         code="sync_epoch_changed",
                     )
         finally:
-            if upcoming is not None:
-                # After a failure or a stop a prefetch may still wait for the server: it ends
+            if ahead is not None:
+                # After a failure or a stop the producer may still wait for the server: it ends
                 # at its next step and never writes, so a stop does not wait for it; the next
                 # pull joins it first (``_join_abandoned``).
-                halt.set()
-                upcoming[0].cancel()
-                self._abandoned.append(upcoming[1])
+                left = ahead.stop()
+                if left is not None:
+                    self._abandoned.append(left)
 
-    def _start_prefetch(
-        self, run: _Run, cursor: int, epoch: str | None, halt: threading.Event
-    ) -> tuple[Future[_Page | PullPage], threading.Thread]:
-        """GET and decode the page after ``cursor`` on its own thread, and build its rows
-        (unless it asks for a reset: that page is never written)."""
-        future: Future[_Page | PullPage] = Future()
+    def _start_prefetch(self, run: _Run, cursor: int, epoch: str | None) -> PagePrefetcher[_Page]:
+        """The producer of the pages after ``cursor`` (see ``sync.prefetch``)."""
 
-        def work() -> None:
-            if not future.set_running_or_notify_cancel():
-                return
-            try:
-                page = self._fetch(run, cursor, epoch, halt)
-                if page.reset or halt.is_set():
-                    future.set_result(page)
-                else:
-                    future.set_result(_Page(page, _prepare(page)))
-            except BaseException as exc:  # handed to the engine thread, which raises it
-                future.set_exception(exc)
+        def fetch(at: int, at_epoch: str | None, halt: threading.Event) -> PullPage:
+            return self._fetch(run, at, at_epoch, halt)
 
-        thread = threading.Thread(target=work, name=PREFETCH_THREAD, daemon=True)
-        thread.start()
-        return future, thread
+        def prepare(page: PullPage) -> _Page:
+            return _Page(page, _prepare(page))
+
+        prefetcher = PagePrefetcher(
+            fetch, prepare, depth=max(1, self.options.prefetch_pages), name=PREFETCH_THREAD
+        )
+        return prefetcher.start(cursor, epoch)
 
     def _join_abandoned(self, run: _Run) -> None:
         """Wait for prefetches a failed or stopped pull left behind, so two never overlap.
@@ -889,7 +872,7 @@ class SyncEngine:
     ) -> None:
         summary = run.summary
         page = current.page
-        with self._uow() as uow:
+        with self._uow(durable=False) as uow:
             if page.revoked:
                 # Before the records: a customer handed back later comes with newer versions.
                 self._purge(uow, run, page.revoked)

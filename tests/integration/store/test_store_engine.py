@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -17,7 +18,7 @@ from store_testkit import new_customer, new_visit
 
 from fieldsales.records import Customer, Visit
 from fieldsales.store import DATA_DIR_ENV, Store, StoreBusyError, StoreError, open_store
-from fieldsales.store.core import default_path
+from fieldsales.store.core import FLET_DATA_DIR_ENV, default_path
 from fieldsales.store.engine import create_store_engine
 
 
@@ -168,8 +169,22 @@ def test_path_from_argument_directory_environment_and_platform(
     with open_store(str(tmp_path / "elsewhere.sqlite3")) as store:
         assert store.path == tmp_path / "elsewhere.sqlite3"
     monkeypatch.delenv(DATA_DIR_ENV)
+    monkeypatch.delenv(FLET_DATA_DIR_ENV, raising=False)
     expected = Path(user_data_dir("fieldsales", appauthor=False)) / "fieldsales.sqlite3"
     assert default_path() == expected
+
+
+def test_a_built_app_keeps_its_store_where_flet_says(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a phone the platform's directories are the sandbox's: Flet names the one it keeps
+    across updates; an explicit FIELDSALES_DATA_DIR still comes first."""
+    monkeypatch.delenv(DATA_DIR_ENV, raising=False)
+    monkeypatch.setenv(FLET_DATA_DIR_ENV, str(tmp_path / "flet-data"))
+    with open_store() as store:
+        assert store.path == tmp_path / "flet-data" / "fieldsales.sqlite3"
+    monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path / "chosen"))
+    assert default_path() == tmp_path / "chosen" / "fieldsales.sqlite3"
 
 
 def test_a_new_data_directory_is_private_to_its_user(tmp_path: Path) -> None:
@@ -198,3 +213,80 @@ def test_a_closed_store_refuses_work(store: Store) -> None:
     with pytest.raises(StoreError) as caught:
         store.unit_of_work()
     assert caught.value.code == "store_closed"
+
+
+def _synchronous_and_autocheckpoint(uow: object) -> tuple[int, int]:
+    raw = uow.session.connection().connection.dbapi_connection  # type: ignore[attr-defined]
+    return (
+        raw.execute("PRAGMA synchronous").fetchone()[0],
+        raw.execute("PRAGMA wal_autocheckpoint").fetchone()[0],
+    )
+
+
+def test_relaxed_units_of_work_skip_fsync_and_checkpoints_and_durable_ones_get_them_back(
+    store: Store,
+) -> None:
+    for _ in range(2):  # switching back and forth on the pooled connection(s)
+        with store.unit_of_work(applying_sync=True, durable=False) as uow:
+            assert _synchronous_and_autocheckpoint(uow) == (1, 16384)  # NORMAL
+            uow.add(new_customer())
+            uow.commit()
+        with store.unit_of_work() as uow:
+            assert _synchronous_and_autocheckpoint(uow) == (2, 1000)  # FULL, SQLite's default
+            uow.add(new_customer())
+            uow.commit()
+
+
+def _write_customers(store: Store, *, durable: bool, count: int = 600) -> None:
+    # ~5 MB: more than the 1,000 WAL pages at which a durable commit checkpoints.
+    for _ in range(3):
+        with store.unit_of_work(applying_sync=not durable, durable=durable) as uow:
+            for _ in range(count // 3):
+                uow.add(new_customer(notes="Vaste klant sinds 1998. " * 350))
+            uow.commit()
+
+
+def test_relaxed_writes_stay_in_the_wal_until_the_checkpoint(tmp_path: Path) -> None:
+    with open_store(tmp_path / "relaxed.sqlite3") as relaxed:
+        empty = relaxed.path.stat().st_size
+        _write_customers(relaxed, durable=False)
+        assert relaxed.path.stat().st_size == empty  # everything still in the WAL
+        thread = relaxed.checkpoint_in_background()
+        assert relaxed.checkpoint_in_background() is thread or not thread.is_alive()
+        thread.join(timeout=30)
+        assert relaxed.path.stat().st_size > empty + 4_000_000  # folded into the file
+        with relaxed.read() as session:
+            assert session.exec(select(func.count()).select_from(Customer)).one() == 600
+    with open_store(tmp_path / "durable.sqlite3") as durable:
+        empty = durable.path.stat().st_size
+        _write_customers(durable, durable=True)
+        assert durable.path.stat().st_size > empty + 2_000_000  # checkpointed on commit
+
+
+def test_close_waits_for_a_background_checkpoint(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "fieldsales.sqlite3")
+    _write_customers(store, durable=False, count=300)
+    thread = store.checkpoint_in_background()
+    store.close()
+    assert not thread.is_alive()
+    with open_store(tmp_path / "fieldsales.sqlite3") as again, again.read() as session:
+        assert session.exec(select(func.count()).select_from(Customer)).one() == 300
+
+
+def test_a_failing_background_checkpoint_is_logged_and_loses_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    store = open_store(tmp_path / "fieldsales.sqlite3")
+    _write_customers(store, durable=False, count=30)
+
+    def broken() -> tuple[int, int, int]:
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(store, "checkpoint", broken)
+    with caplog.at_level(logging.WARNING, logger="fieldsales.store.core"):
+        store.checkpoint_in_background().join(timeout=30)
+    assert "background checkpoint" in caplog.text
+    assert "disk I/O error" in caplog.text
+    store.close()  # SQLite folds the WAL in at the close instead
+    with open_store(tmp_path / "fieldsales.sqlite3") as again, again.read() as session:
+        assert session.exec(select(func.count()).select_from(Customer)).one() == 30

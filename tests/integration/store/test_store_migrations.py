@@ -38,7 +38,7 @@ def _files(directory: Path) -> dict[str, bytes]:
 
 def test_a_fresh_store_is_created_at_the_latest_version(tmp_path: Path) -> None:
     with open_store(tmp_path / "fieldsales.sqlite3") as store:
-        assert store.schema_version == LATEST_VERSION == 3
+        assert store.schema_version == LATEST_VERSION == 4
     path = tmp_path / "fieldsales.sqlite3"
     assert _pragma(path, "user_version") == LATEST_VERSION
     assert _pragma(path, "application_id") == APPLICATION_ID
@@ -303,3 +303,21 @@ def test_another_apps_database_is_refused(tmp_path: Path) -> None:
         open_store(path)
     assert caught.value.code == "store_foreign"
     assert raw(path, "SELECT name FROM sqlite_master") == [("recipes",)]
+
+
+def test_v4_drops_the_version_indexes_and_keeps_every_other_index(tmp_path: Path) -> None:
+    path = tmp_path / "fieldsales.sqlite3"
+    with open_store(path, target_version=3) as old:
+        bakery = new_customer(name="Bakkerij Brood & Zo", city="Amsterdam")
+        with old.unit_of_work() as uow:
+            uow.add(bakery)
+            uow.commit()
+    indexes = "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+    before = {row[0] for row in raw(path, indexes)}
+    dropped = {name for name in before if name.endswith("_version")}
+    assert len(dropped) == 24  # one per synced table
+    with open_store(path) as store:
+        assert store.schema_version == 4
+        with store.read() as session:
+            assert [c.name for c in search_customers(session, "brood")] == [bakery.name]
+    assert {row[0] for row in raw(path, indexes)} == before - dropped

@@ -220,6 +220,11 @@ class FaultProxy:
         self.bytes_up = 0
         self.bytes_down = 0
         self._lock = threading.Lock()
+        # Requests read but not yet logged. A client can have its whole answer (and its test
+        # move on) a moment before the proxy's thread logs the exchange; readers wait for this
+        # to reach zero so that they never miss, or clear too early, the last exchange.
+        self._in_flight = 0
+        self._settled = threading.Condition(self._lock)
         self._up = _Pipe(self.link.up_bps)
         self._down = _Pipe(self.link.down_bps)
         self._listener = socket.create_server(("127.0.0.1", 0))
@@ -259,12 +264,25 @@ class FaultProxy:
 
     def reset_counters(self) -> None:
         with self._lock:
+            self._wait_settled()
             self.log.clear()
             self.bytes_up = self.bytes_down = 0
 
     def requests(self, path: str = "/") -> list[Exchange]:
         with self._lock:
+            self._wait_settled()
             return [e for e in self.log if e.path.startswith(path)]
+
+    def settle(self, timeout: float = 10.0) -> None:
+        """Wait until every request the proxy has read is in the log and the byte counts."""
+        with self._lock:
+            self._wait_settled(timeout)
+
+    def _wait_settled(self, timeout: float = 10.0) -> None:
+        # Called with the lock held. A request held back on purpose (a ``delay`` fault, a slow
+        # link) still settles within its own time; the timeout only guards a hung test.
+        if not self._settled.wait_for(lambda: self._in_flight == 0, timeout):
+            raise TimeoutError(f"{self._in_flight} request(s) still in flight through the proxy")
 
     # --- plumbing ------------------------------------------------------------------------
 
@@ -296,79 +314,26 @@ class FaultProxy:
 
     def _serve(self, client: socket.socket) -> None:
         self._track(client)
-        upstream: socket.socket | None = None
+        link = _Upstream()
         inbox = bytearray()
-        replies = bytearray()
         try:
             while not self._stopping.is_set():
                 try:
                     raw = _read_message(client, inbox, response=False)
                 except (_Closed, OSError):
                     return
-                line = raw.split(b"\r\n", 1)[0].decode("latin-1").split(" ")
-                request = Request(method=line[0], target=line[1], raw=raw)
-                started = time.monotonic()
-                fault = self._fault_for(request)
-                action = fault.action if fault else None
-                exchange = Exchange(
-                    request.method, request.target, None, len(raw), 0, action, started, started
-                )
-                if fault is not None and fault.action == "call" and fault.fn is not None:
-                    fault.fn(request)
-                if action == "drop_before":
-                    exchange.finished = time.monotonic()
-                    self._record(exchange)
-                    return
-                if self.link.rtt:
-                    time.sleep(self.link.rtt / 2)
-                if action == "respond":
-                    assert fault is not None
-                    response = synthetic_response(fault.status, fault.headers, fault.body)
-                else:
-                    if upstream is None:
-                        upstream = socket.create_connection(self.upstream)
-                        upstream.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-                        self._track(upstream)
-                        replies = bytearray()
-                    self._up.send(upstream, raw)
-                    try:
-                        response = _read_message(upstream, replies, response=True)
-                    except (_Closed, OSError):
-                        exchange.finished = time.monotonic()
-                        self._record(exchange)
-                        return
-                exchange.status = _status(response)
-                if action == "drop_after":
-                    exchange.finished = time.monotonic()
-                    self._record(exchange)
-                    return
-                if action == "delay":
-                    assert fault is not None
-                    time.sleep(fault.seconds)
-                if self.link.rtt:
-                    time.sleep(self.link.rtt / 2)
-                if action == "truncate":
-                    assert fault is not None
-                    part = response[: max(1, int(len(response) * fault.fraction))]
-                    with contextlib.suppress(OSError):
-                        self._down.send(client, part)
-                    exchange.down_bytes = len(part)
-                    exchange.finished = time.monotonic()
-                    self._record(exchange)
-                    return
+                with self._lock:
+                    self._in_flight += 1
                 try:
-                    self._down.send(client, response)
-                except OSError:  # the client gave up waiting
-                    exchange.finished = time.monotonic()
-                    self._record(exchange)
-                    return
-                exchange.down_bytes = len(response)
-                exchange.finished = time.monotonic()
-                self._record(exchange)
-                if b"\r\nconnection: close" in response.split(b"\r\n\r\n", 1)[0].lower():
+                    keep_open = self._exchange(client, link, raw)
+                finally:
+                    with self._lock:
+                        self._in_flight -= 1
+                        self._settled.notify_all()
+                if not keep_open:
                     return
         finally:
-            for sock in (client, upstream):
+            for sock in (client, link.sock):
                 if sock is not None:
                     with contextlib.suppress(OSError):
                         sock.shutdown(socket.SHUT_RDWR)
@@ -376,3 +341,73 @@ class FaultProxy:
                         sock.close()
                     with self._lock:
                         self._sockets.discard(sock)
+
+    def _exchange(self, client: socket.socket, link: _Upstream, raw: bytes) -> bool:
+        """Handle one request; False when the client connection is to be closed."""
+        line = raw.split(b"\r\n", 1)[0].decode("latin-1").split(" ")
+        request = Request(method=line[0], target=line[1], raw=raw)
+        started = time.monotonic()
+        fault = self._fault_for(request)
+        action = fault.action if fault else None
+        exchange = Exchange(
+            request.method, request.target, None, len(raw), 0, action, started, started
+        )
+
+        def finish(down_bytes: int = 0) -> None:
+            exchange.down_bytes = down_bytes
+            exchange.finished = time.monotonic()
+            self._record(exchange)
+
+        if fault is not None and fault.action == "call" and fault.fn is not None:
+            fault.fn(request)
+        if action == "drop_before":
+            finish()
+            return False
+        if self.link.rtt:
+            time.sleep(self.link.rtt / 2)
+        if action == "respond":
+            assert fault is not None
+            response = synthetic_response(fault.status, fault.headers, fault.body)
+        else:
+            if link.sock is None:
+                link.sock = socket.create_connection(self.upstream)
+                link.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                self._track(link.sock)
+                link.replies = bytearray()
+            self._up.send(link.sock, raw)
+            try:
+                response = _read_message(link.sock, link.replies, response=True)
+            except (_Closed, OSError):
+                finish()
+                return False
+        exchange.status = _status(response)
+        if action == "drop_after":
+            finish()
+            return False
+        if action == "delay":
+            assert fault is not None
+            time.sleep(fault.seconds)
+        if self.link.rtt:
+            time.sleep(self.link.rtt / 2)
+        if action == "truncate":
+            assert fault is not None
+            part = response[: max(1, int(len(response) * fault.fraction))]
+            with contextlib.suppress(OSError):
+                self._down.send(client, part)
+            finish(len(part))
+            return False
+        try:
+            self._down.send(client, response)
+        except OSError:  # the client gave up waiting
+            finish()
+            return False
+        finish(len(response))
+        return b"\r\nconnection: close" not in response.split(b"\r\n\r\n", 1)[0].lower()
+
+
+@dataclass
+class _Upstream:
+    """One client connection's own connection to the server, opened at its first forward."""
+
+    sock: socket.socket | None = None
+    replies: bytearray = field(default_factory=bytearray)

@@ -253,3 +253,14 @@ def test_backoff_grows_with_jitter_and_stays_capped(tmp_path: object) -> None:
         ceiling = min(8.0, 0.5 * 2 ** (attempt - 1))
         assert ceiling / 2 <= delay <= ceiling
     assert len(set(delays)) == len(delays)  # jittered: no two devices in lockstep
+
+
+def test_a_damaged_zstd_page_is_a_retryable_failure() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(
+            200, content=b"\x28\xb5\x2f\xfd not a frame", headers={"Content-Encoding": "zstd"}
+        )
+
+    with pytest.raises(SyncOfflineError) as raised:
+        client_for(handler, tokens=Tokens("a", "r", None)).pull(0)
+    assert raised.value.retryable

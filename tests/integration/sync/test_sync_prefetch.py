@@ -54,24 +54,29 @@ def highest_local_version(device: Device) -> int:
     return highest
 
 
-def test_the_next_page_is_requested_before_the_current_one_is_written(
-    world: World, proxy: FaultProxy
+@pytest.mark.parametrize("depth", [1, 2])
+def test_the_next_pages_are_requested_before_the_current_one_is_written(
+    world: World, proxy: FaultProxy, depth: int
 ) -> None:
-    """The pipeline itself: while page 1 is being written, the request for page 2 is out."""
+    """The pipeline itself: while page 1 is being written, the requests for the ``depth``
+    pages after it are out, and no more."""
     seed_portfolio(world, world.alice, customers=10)
     requested_during_write: list[int] = []
 
     def note(uow: UnitOfWork, page: PullPage) -> None:
         if not requested_during_write:
-            time.sleep(0.3)  # a slow write: the prefetch has time to get its answer
+            time.sleep(0.3)  # a slow write: the prefetch has time to get its answers
             requested_during_write.append(len(proxy.requests("/sync/pull")))
 
     phone = world.device(
-        world.alice, url=proxy.url, options=PIPELINED, hooks=EngineHooks(before_page_commit=note)
+        world.alice,
+        url=proxy.url,
+        options=replace(PIPELINED, prefetch_pages=depth),
+        hooks=EngineHooks(before_page_commit=note),
     )
     summary = phone.sync()
     assert summary.pages > 3
-    assert requested_during_write == [2]  # page 1 and, before page 1 committed, page 2
+    assert requested_during_write == [1 + depth]  # page 1, and before it committed the next
     assert_equal_to_server(world, phone)
     wait_for_no_prefetch(timeout=0)
 

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import zlib
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
-from fieldsales.server import syncing
+from fieldsales.server import encoding, syncing
 from fieldsales.server.deps import EngineDep, PrincipalDep, SettingsDep
+from fieldsales.server.encoding import choose
 from fieldsales.server.routes.common import error_responses
 from fieldsales.server.scope import Principal
 from fieldsales.server.settings import Settings
@@ -73,39 +73,21 @@ def pull(
 ) -> Response:
     """Changes with version > cursor in your scope, oldest first, tombstones included.
 
-    Compressed here, at ``pull_gzip_level``, rather than by the app's gzip middleware (level
+    Compressed here (``server.encoding``: zstd at ``pull_zstd_level`` when the client accepts
+    it, else gzip at ``pull_gzip_level``) rather than by the app's gzip middleware (level
     ``gzip_level``, chosen for server CPU): pull pages are the big answers that go to phones.
     The middleware leaves a response that already has a ``Content-Encoding`` alone.
     """
     size = min(limit or settings.pull_default_limit, settings.pull_max_limit)
     content = syncing.pull(engine, principal, cursor=cursor, limit=size, epoch=epoch)
-    if len(content) >= GZIP_MIN_BYTES and accepts_gzip(request.headers.get("accept-encoding")):
-        return Response(
-            gzip_bytes(content, settings.pull_gzip_level),
-            media_type="application/json",
-            headers={"Content-Encoding": "gzip", "Vary": "Accept-Encoding"},
+    headers = {"Vary": "Accept-Encoding"}
+    coding = choose(request.headers.get("accept-encoding"))
+    if len(content) >= encoding.MIN_BYTES and coding is not None:
+        content = encoding.encode(
+            content,
+            coding,
+            gzip_level=settings.pull_gzip_level,
+            zstd_level=settings.pull_zstd_level,
         )
-    return Response(content, media_type="application/json", headers={"Vary": "Accept-Encoding"})
-
-
-#: As the middleware's ``minimum_size``: below this gzip's overhead is not worth it.
-GZIP_MIN_BYTES = 1024
-
-
-def accepts_gzip(header: str | None) -> bool:
-    """Whether an ``Accept-Encoding`` header allows gzip (not refused with ``q=0``)."""
-    for part in (header or "").split(","):
-        name, _, params = part.strip().partition(";")
-        if name.strip().lower() in ("gzip", "*"):
-            q = params.strip().lower().removeprefix("q=")
-            try:
-                return not params.strip() or float(q) > 0
-            except ValueError:
-                return True
-    return False
-
-
-def gzip_bytes(data: bytes, level: int) -> bytes:
-    """A gzip member of ``data`` (what ``gzip.compress`` makes, without its extra copy)."""
-    compressor = zlib.compressobj(level, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
-    return compressor.compress(data) + compressor.flush()
+        headers["Content-Encoding"] = coding
+    return Response(content, media_type="application/json", headers=headers)

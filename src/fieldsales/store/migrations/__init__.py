@@ -25,6 +25,7 @@ from fieldsales.store.migrations import (
     m0001_initial,
     m0002_customer_search,
     m0003_attachment_files,
+    m0004_drop_version_indexes,
 )
 
 
@@ -40,7 +41,13 @@ def _as_migration(module: ModuleType) -> Migration:
 
 
 MIGRATIONS: tuple[Migration, ...] = tuple(
-    _as_migration(m) for m in (m0001_initial, m0002_customer_search, m0003_attachment_files)
+    _as_migration(m)
+    for m in (
+        m0001_initial,
+        m0002_customer_search,
+        m0003_attachment_files,
+        m0004_drop_version_indexes,
+    )
 )
 
 #: The schema version this code creates and understands.
