@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run server test test-fast test-e2e bench lint format typecheck clean
+.PHONY: run server test test-fast test-e2e test-phone-pins bench lint format typecheck clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PY) -m venv $(VENV)
@@ -25,6 +25,20 @@ test: $(STAMP)
 ## make test-fast: everything but the slow suites
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -m "not slow"
+
+## make test-phone-pins: the app's tests (not the server's) with the versions a phone build
+## installs: pyproject.toml's markers pin other orjson and pydantic releases on Android and iOS
+PHONE := .venv-phone
+test-phone-pins: $(STAMP)
+	test -d $(PHONE) || $(PY) -m venv $(PHONE)
+	$(PHONE)/bin/pip install --quiet --upgrade pip
+	$(PHONE)/bin/pip install --quiet -e '.[server,dev]'
+	$(BIN)/python tests/unit/build_pins.py Android > $(PHONE)/phone-pins.txt
+	@# pip warns that these conflict with fieldsales' own (desktop) pins: that is the point.
+	$(PHONE)/bin/pip install --quiet --pre -r $(PHONE)/phone-pins.txt
+	$(PHONE)/bin/python -m pytest -q -p no:cacheprovider -m "not slow and not e2e" \
+		--ignore=tests/unit/test_build_settings.py \
+		tests/unit tests/ui tests/integration/store tests/integration/sync tests/integration/services
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks

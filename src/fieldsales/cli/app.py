@@ -10,13 +10,18 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable, Mapping, Sequence
+import tempfile
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from fieldsales.ui.main import AppConfig
+
+#: The folder a web build's uploads land in (``ft.run(upload_dir=...)``), named as Flet names it.
+UPLOAD_DIR_ENV = "FLET_UPLOAD_DIR"
 
 #: Sub-commands register here: name -> (configure parser, run). ``app`` is the default.
 Command = tuple[Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]
@@ -60,6 +65,24 @@ def app_config(args: argparse.Namespace, environ: Mapping[str, str] | None = Non
     )
 
 
+@contextmanager
+def web_upload_dir() -> Iterator[str]:
+    """Where a browser uploads picked attachments first; the app copies them into the store
+    and removes them (ui/views/attachments.py). ``FLET_UPLOAD_DIR`` when set (the operator's
+    folder, left as it is); else a private temporary folder, removed when the app stops, with
+    anything a browser uploaded that the app never took, so no start leaves a folder behind."""
+    given = os.environ.get(UPLOAD_DIR_ENV)
+    if given:
+        yield given
+        return
+    with tempfile.TemporaryDirectory(prefix="fieldsales-uploads-") as made:
+        os.environ[UPLOAD_DIR_ENV] = made  # read by the attachment view
+        try:
+            yield made
+        finally:
+            os.environ.pop(UPLOAD_DIR_ENV, None)
+
+
 def run_app(args: argparse.Namespace) -> int:
     import flet as ft
 
@@ -67,22 +90,18 @@ def run_app(args: argparse.Namespace) -> int:
 
     main = make_main(app_config(args))
     if args.web or os.environ.get("FLET_FORCE_WEB_SERVER"):
-        # A browser uploads picked attachments here first (signed URLs need a key); the app
-        # copies them into the store and removes them (ui/views/attachments.py).
         import secrets
-        import tempfile
 
-        if not os.environ.get("FLET_UPLOAD_DIR"):
-            os.environ["FLET_UPLOAD_DIR"] = tempfile.mkdtemp(prefix="fieldsales-uploads-")
-        os.environ.setdefault("FLET_SECRET_KEY", secrets.token_urlsafe(32))
-        ft.run(
-            main,
-            view=ft.AppView.WEB_BROWSER,
-            host=args.host,
-            port=args.port,
-            no_cdn=True,  # the app works offline, so its web build must not need a CDN either
-            upload_dir=os.environ["FLET_UPLOAD_DIR"],
-        )
+        os.environ.setdefault("FLET_SECRET_KEY", secrets.token_urlsafe(32))  # signed upload URLs
+        with web_upload_dir() as upload_dir:
+            ft.run(
+                main,
+                view=ft.AppView.WEB_BROWSER,
+                host=args.host,
+                port=args.port,
+                no_cdn=True,  # the app works offline, so its web build must not need a CDN either
+                upload_dir=upload_dir,
+            )
     else:
         ft.run(main)
     return 0
