@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from app_page import open_app
 
 from fieldsales.domain.enums import Role, VisitStatus
 from fieldsales.domain.plan_workflow import Actor
@@ -71,13 +72,7 @@ def test_quick_visit_done_in_the_browser(
     visit_id = seed(data_dir)
     url = app_server(data_dir, "anna")
 
-    page = browser.new_page(viewport={"width": 412, "height": 915})
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(url)
-    placeholder = page.locator("flt-semantics-placeholder")
-    placeholder.wait_for(state="attached", timeout=30_000)
-    placeholder.dispatch_event("click")  # switch on Flutter's semantics DOM
+    page, errors = open_app(browser, url)
 
     card = page.get_by_role("group", name=re.compile(r"^Bezoek \d\d:\d\d Bakkerij Jansen"))
     card.wait_for(timeout=30_000)

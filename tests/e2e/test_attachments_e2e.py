@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from app_page import open_app
 from sqlmodel import select
 from test_app_e2e import seed
 
@@ -42,13 +43,7 @@ def test_a_pdf_picked_in_the_browser_is_filed_and_downloads_back(
     pdf.write_bytes(b"%PDF-1.7 " + bytes(range(256)) * 2_000)  # ~0.5 MB
     url = app_server(data_dir, "anna")
 
-    page = browser.new_page(viewport={"width": 412, "height": 915}, accept_downloads=True)
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(url)
-    placeholder = page.locator("flt-semantics-placeholder")
-    placeholder.wait_for(state="attached", timeout=30_000)
-    placeholder.dispatch_event("click")  # switch on Flutter's semantics DOM
+    page, errors = open_app(browser, url, accept_downloads=True)
 
     page.get_by_role("button", name=re.compile("Verslag")).first.click(timeout=30_000)
     add = page.get_by_role("button", name=re.compile("Bijlage toevoegen"))

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from app_page import PHONE, semantics_on
 from sqlalchemy import select
 
 from fieldsales.cli.demo_data import seed_server
@@ -79,7 +80,7 @@ def test_sign_in_on_an_empty_device_visit_done_and_day_end(
         env={"FIELDSALES_SYNC_PUSH_DELAY": "60"},
     )
 
-    page = browser.new_page(viewport={"width": 412, "height": 915})
+    page = browser.new_page(viewport=PHONE)
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     try:
@@ -112,9 +113,7 @@ def journey(page: Any, url: str, today: list[Visit], names: dict[str, str]) -> N
     from playwright.sync_api import expect
 
     page.goto(url)
-    placeholder = page.locator("flt-semantics-placeholder")
-    placeholder.wait_for(state="attached", timeout=30_000)
-    placeholder.dispatch_event("click")
+    semantics_on(page)
 
     # First start: nothing on the device yet; sign in and fetch.
     expect(page.get_by_text("Dit apparaat heeft nog geen gegevens")).to_be_visible(timeout=30_000)

@@ -56,7 +56,13 @@ class RecordingConnection(Connection):
             args = dict(body.args or {})
             self.calls.append((key[0], key[1], args))
             handler = self.method_handlers.get(key)
-            result, error = (handler(**args), None) if handler else (None, f"no fake for {key}")
+            result: Any = None
+            error: str | None = f"no fake for {key}"
+            if handler is not None:
+                try:  # a fake that raises answers with an error, as a failing client does
+                    result, error = handler(**args), None
+                except Exception as exc:
+                    error = str(exc)
             self.loop.call_soon(
                 self.session.handle_invoke_method_results,
                 body.control_id,

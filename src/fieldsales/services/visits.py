@@ -95,13 +95,21 @@ def quick_visit_done(
             "satisfaction": satisfaction,
         }
         if voice_memo is not None:
-            voice_memo.customer_id = visit.customer_id
-            voice_memo.record_collection = Visit.collection
-            voice_memo.record_id = visit.id
-            uow.add(voice_memo)
-            changes["voice_memo_attachment_id"] = voice_memo.id
+            changes["voice_memo_attachment_id"] = _file_memo(uow, visit, voice_memo)
         uow.update(visit, **changes)
         _complete_plan_action(uow, visit)
+        uow.commit()
+    return visit
+
+
+def add_voice_memo(store: Store, *, actor: Actor, visit_id: str, memo: Attachment) -> Visit:
+    """File a voice memo (its bytes already stored by ``attachments.prepare_attachment``) with
+    a visit, whatever the visit's state: one recorded in the car after the visit was ticked
+    off, or while it is still open. The visit points at the newest memo; an earlier one stays
+    an attachment of the visit, so a second recording never loses the first."""
+    with transaction(store) as uow:
+        visit = _load_visit(uow, actor, visit_id)
+        uow.update(visit, voice_memo_attachment_id=_file_memo(uow, visit, memo))
         uow.commit()
     return visit
 
@@ -224,6 +232,14 @@ def _load_visit(uow: UnitOfWork, actor: Actor, visit_id: str) -> Visit:
     visit = load(uow.session, Visit, visit_id)
     load_customer(uow.session, actor, visit.customer_id)
     return visit
+
+
+def _file_memo(uow: UnitOfWork, visit: Visit, memo: Attachment) -> str:
+    memo.customer_id = visit.customer_id
+    memo.record_collection = Visit.collection
+    memo.record_id = visit.id
+    uow.add(memo)
+    return memo.id
 
 
 def _require_open(visit: Visit) -> None:

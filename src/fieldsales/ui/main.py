@@ -36,6 +36,7 @@ from fieldsales.ui.views.first_start import FirstStart
 from fieldsales.ui.views.more import MoreScreen
 from fieldsales.ui.views.plans import PlansScreen
 from fieldsales.ui.views.prospects import ProspectsScreen
+from fieldsales.ui.views.voice_memo import file_leftover_memos
 from fieldsales.ui.widgets import empty_state
 
 USER_ENV = "FIELDSALES_USER"
@@ -86,6 +87,7 @@ def build_app(
     shell = Shell(ctx, DESTINATIONS)
     SessionSync(ctx)
     shell.mount()
+    file_leftover_memos(ctx)
     ctx.hub.start()
     return shell
 

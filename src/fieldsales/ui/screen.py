@@ -53,5 +53,9 @@ class Screen:
     def set_size_class(self, size_class: SizeClass) -> None:
         self.size_class = size_class
 
+    def leave(self) -> None:
+        """The screen goes out of view: another opened over it, back, or another main screen.
+        For work that must not be left running unseen (a voice memo being recorded)."""
+
     def sync_changed(self) -> None:
         """The sync state changed while the screen is shown (the Meer screen shows it)."""

@@ -42,6 +42,7 @@ class Shell:
         self.destinations = destinations
         self.roots: dict[str, Screen] = {}
         self.stack: list[Screen] = []
+        self._shown: Screen | None = None  # told when it goes out of view (``Screen.leave``)
         self.index = 0
         self.size_class = SizeClass.for_width(self.page.width)
 
@@ -161,6 +162,9 @@ class Shell:
         self.open(screen)
 
     def _show(self, screen: Screen) -> None:
+        if self._shown is not None and self._shown is not screen:
+            self._shown.leave()
+        self._shown = screen
         self.content.content = screen.body
         self.title.value = screen.title
         self.back_button.visible = bool(self.stack)

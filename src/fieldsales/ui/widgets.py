@@ -8,6 +8,7 @@ carry their identity in ``data`` (``ident=`` here) instead, which never reaches 
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, time
 from typing import Any
@@ -91,11 +92,19 @@ def score_button(
     """One of the five big satisfaction buttons: the number, and its meaning for screen readers."""
     cls = ft.FilledButton if selected else ft.FilledTonalButton
     label = f"Score {score}: {meaning}"
+
+    async def click() -> None:
+        # A coroutine function, so Flet awaits it: ``on_click`` may itself be async (the quick
+        # "visit done" first files a voice memo still being recorded).
+        answer = on_click(score)
+        if inspect.isawaitable(answer):
+            await answer
+
     return cls(
         # The text's semantics label names the button for screen readers (and browser tests).
         ft.Text(str(score), semantics_label=label, size=24, weight=ft.FontWeight.BOLD),
         tooltip=label,
-        on_click=lambda: on_click(score),
+        on_click=click,
         width=size,
         height=size,
         data=f"score-{score}",

@@ -45,6 +45,7 @@ from fieldsales.services.attachments import MAX_BYTES, add_attachment, open_atta
 from fieldsales.store.attachment_files import too_large_message
 from fieldsales.ui.context import USER_ERRORS, AppContext, user_message
 from fieldsales.ui.theme import TOUCH_TARGET
+from fieldsales.ui.views.memo_player import PlayButton
 
 #: Flet's own setting for the web server's upload directory (read by ``flet_web`` as well).
 UPLOAD_DIR_ENV = "FLET_UPLOAD_DIR"
@@ -249,6 +250,9 @@ def attachment_tile(ctx: AppContext, row: browse.AttachmentRow) -> ft.Control:
             height=TOUCH_TARGET,
             data=f"attachment-open-{a.id}",
         )
+        if kind is VOICE_MEMO:  # listened to in the app (``memo_player``)
+            play = PlayButton(ctx, attachment_id=a.id, filename=a.filename)
+            trailing = ft.Row([play.control, trailing], spacing=0, tight=True)
     return ft.ListTile(
         leading=ft.Icon(kind.icon, semantics_label=kind.label),
         title=ft.Text(a.filename),

@@ -25,6 +25,7 @@ from fieldsales.ui.context import USER_ERRORS, AppContext, user_message
 from fieldsales.ui.labels import SATISFACTION
 from fieldsales.ui.screen import Screen
 from fieldsales.ui.views.attachments import AttachmentAdder, AttachmentList
+from fieldsales.ui.views.voice_memo import VoiceMemoButton
 from fieldsales.ui.widgets import DateField, empty_state, heading, score_button
 
 NO_CONTACT = "-"
@@ -92,6 +93,12 @@ class VisitReportScreen(Screen):
             on_added=self.refresh_attachments,
             key="report-add-attachment",
         )
+        self.memo = VoiceMemoButton(
+            ctx,
+            visit_id=lambda: visit_id if self.context else None,
+            on_saved=self.refresh_attachments,
+            key="report-memo",
+        )
         self.form = ft.ListView(
             [
                 self.header,
@@ -121,6 +128,7 @@ class VisitReportScreen(Screen):
                 self.report,
                 heading("Bijlagen"),
                 self.attachment_list,
+                self.memo.control,
                 self.adder.control,
                 ft.Row([self.save_button], alignment=ft.MainAxisAlignment.END),
             ],
@@ -192,6 +200,11 @@ class VisitReportScreen(Screen):
     def sync_changed(self) -> None:
         """A sync moved on: an attachment may be sent or fetched now."""
         self.refresh_attachments()
+
+    def leave(self) -> None:
+        """A memo still being recorded is stopped and filed, not left running unseen."""
+        if self.memo.recording:
+            self.ctx.page.run_task(self.memo.stop)
 
     # --- products ------------------------------------------------------------------------------
     def _product_name(self, product_id: str) -> str:
