@@ -49,6 +49,11 @@ def short_date(d: date | datetime) -> str:
     return format_date(local(d).date() if isinstance(d, datetime) else d)
 
 
+def day_at(dt: datetime) -> str:
+    """``01-12-2026 om 14:30``: when a visit is, in a sentence."""
+    return f"{short_date(dt)} om {hm(dt)}"
+
+
 def parse_date_field(text: str, *, field: str) -> date | None:
     """An optional date typed in a field: empty is None, else Dutch ``dd-mm-jjjj``.
 

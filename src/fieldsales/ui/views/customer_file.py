@@ -25,6 +25,7 @@ from fieldsales.ui.labels import (
 )
 from fieldsales.ui.screen import Screen
 from fieldsales.ui.views.attachments import attachment_tile
+from fieldsales.ui.views.plan_visit import PlanVisitDialog
 from fieldsales.ui.views.visit_report import VisitReportScreen
 from fieldsales.ui.widgets import empty_state, link_button, section
 
@@ -157,7 +158,17 @@ class CustomerFileView:
             )
             for v in file.planned_visits
         ]
-        return section("Geplande bezoeken", tiles, empty="Geen bezoek gepland.")
+        planned = section("Geplande bezoeken", tiles, empty="Geen bezoek gepland.")
+        planned.controls.append(
+            ft.FilledTonalButton(
+                "Bezoek plannen",
+                icon=ft.Icons.EVENT_AVAILABLE,
+                on_click=lambda: PlanVisitDialog(self.ctx, file, on_planned=self.refresh).show(),
+                height=48,
+                data="file-plan-visit",
+            )
+        )
+        return planned
 
     def _report_button(self, visit: Visit) -> ft.Control | None:
         if self.on_report is None:

@@ -19,6 +19,7 @@ from fieldsales.ui.labels import SATISFACTION, VISIT_STATUS
 from fieldsales.ui.screen import Screen
 from fieldsales.ui.views.preparation import PreparationScreen
 from fieldsales.ui.views.quick_done import QuickDoneDialog
+from fieldsales.ui.views.visit_changes import changes_menu
 from fieldsales.ui.views.visit_report import VisitReportScreen
 from fieldsales.ui.widgets import empty_state, link_button
 
@@ -165,6 +166,8 @@ class DayScreen(Screen):
                 data=f"report-{visit.id}",
             )
         )
+        if visit.status in OPEN_STATUSES:
+            actions.append(changes_menu(self.ctx, item, on_changed=self.refresh))
         card = ft.Card(
             ft.Column(
                 [

@@ -116,7 +116,11 @@ class CallOutcomeDialog:
         today = ctx.today()
         self.date = DateField("Datum", key="call-date", first=today, last=today + timedelta(365))
         self.time = ft.TextField(label="Tijd", value="10:00", width=110, key="call-time")
-        self.details = ft.Column([self.date.control, self.time], visible=False, tight=True)
+        # The date field stretches across in a Row; straight in a Column it would fill the
+        # dialog's height.
+        self.details = ft.Column(
+            [ft.Row([self.date.control]), self.time], visible=False, tight=True
+        )
         self.save_button = ft.FilledButton(
             "Opslaan", on_click=self._save_with_date, visible=False, height=48, key="call-save"
         )
