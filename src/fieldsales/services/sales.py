@@ -310,26 +310,36 @@ def _line_fields(customer: Customer, line: PricedLine, position: int) -> dict[st
 def _price_entries(
     session: Session, price_list_id: str | None, product_id: str
 ) -> list[pricing.PriceListEntry]:
+    return price_list_entries(session, price_list_id, product_id=product_id).get(product_id, [])
+
+
+def price_list_entries(
+    session: Session, price_list_id: str | None, *, product_id: str | None = None
+) -> dict[str, list[pricing.PriceListEntry]]:
+    """A price list's staffel entries per product id (one product's, or all of them)."""
     if price_list_id is None:
-        return []
+        return {}
     price_list = session.get(PriceList, price_list_id)
     if price_list is None or price_list.deleted:
-        return []
-    items = session.exec(
+        return {}
+    query = (
         select(PriceListItem)
         .where(PriceListItem.price_list_id == price_list_id)
-        .where(PriceListItem.product_id == product_id)
         .where(PriceListItem.deleted == False)  # noqa: E712
-    ).all()
-    return [
-        pricing.PriceListEntry(
-            price_cents=item.price_cents,
-            min_quantity=item.min_quantity,
-            valid_from=price_list.valid_from,
-            valid_until=price_list.valid_until,
+    )
+    if product_id is not None:
+        query = query.where(PriceListItem.product_id == product_id)
+    entries: dict[str, list[pricing.PriceListEntry]] = {}
+    for item in session.exec(query):
+        entries.setdefault(item.product_id, []).append(
+            pricing.PriceListEntry(
+                price_cents=item.price_cents,
+                min_quantity=item.min_quantity,
+                valid_from=price_list.valid_from,
+                valid_until=price_list.valid_until,
+            )
         )
-        for item in items
-    ]
+    return entries
 
 
 def _next_number(

@@ -1,0 +1,87 @@
+"""What happens to a quote after it is made: sent, then accepted (it becomes an order) or rejected.
+
+Each open quote in the customer file has these behind its "more" button, through
+``services.sales``: sending plans the follow-up call a week later (it shows among the follow-ups
+due), accepting turns the quoted lines into an order at the quoted prices and makes a prospect a
+customer, rejecting keeps the quote for the file's history.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import flet as ft
+
+from fieldsales.domain.enums import QuoteStatus
+from fieldsales.domain.money import format_cents
+from fieldsales.records import Quote
+from fieldsales.services.sales import accept_quote, reject_quote, send_quote
+from fieldsales.ui import format as fmt
+from fieldsales.ui.context import AppContext
+
+
+def quote_menu(
+    ctx: AppContext, quote: Quote, *, on_changed: Callable[[], Any]
+) -> ft.PopupMenuButton | None:
+    """The actions a quote in this state allows; None once it is decided."""
+    if quote.status not in (QuoteStatus.DRAFT, QuoteStatus.SENT):
+        return None
+    number = quote.quote_number
+
+    def send() -> None:
+        sent = ctx.call(send_quote, quote_id=quote.id, follow_up_on=None)
+        if sent is None:
+            return
+        on_changed()
+        due = fmt.short_date(sent.follow_up_on) if sent.follow_up_on else ""
+        ctx.toast(f"Offerte {number} verstuurd. Nabellen op {due}.")
+
+    def accept() -> None:
+        order = ctx.call(accept_quote, quote_id=quote.id, on=ctx.today())
+        if order is None:
+            return
+        on_changed()
+        ctx.toast(
+            f"Offerte {number} geaccepteerd: order {order.order_number} "
+            f"({format_cents(order.gross_cents)} incl. btw)."
+        )
+
+    def reject() -> None:
+        if ctx.call(reject_quote, quote_id=quote.id, on=ctx.today()) is None:
+            return
+        on_changed()
+        ctx.toast(f"Offerte {number} afgewezen.")
+
+    items: list[ft.PopupMenuItem] = []
+    if quote.status is QuoteStatus.DRAFT:
+        items.append(
+            ft.PopupMenuItem(
+                content="Verstuurd naar de klant",
+                icon=ft.Icons.SEND,
+                on_click=send,
+                data=f"quote-send-{quote.id}",
+            )
+        )
+    items += [
+        ft.PopupMenuItem(
+            content="Geaccepteerd: order maken",
+            icon=ft.Icons.THUMB_UP_OUTLINED,
+            on_click=accept,
+            data=f"quote-accept-{quote.id}",
+        ),
+        ft.PopupMenuItem(
+            content="Afgewezen",
+            icon=ft.Icons.THUMB_DOWN_OUTLINED,
+            on_click=reject,
+            data=f"quote-reject-{quote.id}",
+        ),
+    ]
+    label = f"Offerte {number} afhandelen"
+    return ft.PopupMenuButton(
+        # The icon's label names the button for screen readers; a tooltip alone does not.
+        icon=ft.Icon(ft.Icons.MORE_VERT, semantics_label=label),
+        tooltip=label,
+        items=items,
+        data=f"quote-menu-{quote.id}",
+    )
