@@ -1,6 +1,11 @@
 """Read models for the app's screens: the customer list, a customer's file, today's visits,
 and what the sync screens show (the server, open sync issues, follow-ups due).
 
+A customer's complaints stay in the file until they are closed: a resolved complaint still waits
+for the customer to confirm the solution, so it must stay in sight. ``complaint_overview`` adds
+what the file's complaint section shows besides the complaints themselves (their follow-ups, the
+product names, the structural patterns of ``domain.complaints`` this customer is part of).
+
 Plain functions over ``store.read()`` returning records and small dataclasses, so the UI needs no
 database code. Every function applies the actor's scope the way the server does: a salesperson
 sees own customers only, a manager or admin the whole (synced) team.
@@ -14,12 +19,14 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
 from sqlmodel import Session, col, func, select
 from sqlmodel.sql.expression import SelectOfScalar
 
+from fieldsales.domain import complaints as complaint_rules
+from fieldsales.domain.complaints import StructuralFlag
 from fieldsales.domain.enums import (
     ComplaintStatus,
     CustomerKind,
@@ -43,7 +50,9 @@ from fieldsales.records import (
     UserProfile,
     Visit,
 )
+from fieldsales.reports import facts
 from fieldsales.services.access import load, load_customer
+from fieldsales.services.preparation import COMPLAINT_WINDOW_DAYS
 from fieldsales.services.visits import day_bounds
 from fieldsales.store import Store
 from fieldsales.store import attachment_files as attachment_bytes
@@ -55,7 +64,8 @@ from fieldsales.store.queries import SyncIssue
 #: How many rows one page of the customer list holds; the list asks for the next page on demand.
 PAGE_SIZE = 100
 
-_OPEN_COMPLAINT = (ComplaintStatus.OPEN, ComplaintStatus.IN_PROGRESS)
+#: Complaints the file shows: every one not closed (a resolved one awaits the customer's "yes").
+_OPEN_COMPLAINT = (ComplaintStatus.OPEN, ComplaintStatus.IN_PROGRESS, ComplaintStatus.RESOLVED)
 
 
 def _owner(actor: Actor) -> str | None:
@@ -308,7 +318,7 @@ class CustomerFile:
     last_visits: list[VisitWithFollowUps]  # reported, newest first
     planned_visits: list[Visit]  # not yet reported, soonest first
     open_quotes: list[Quote]
-    open_complaints: list[Complaint]
+    open_complaints: list[Complaint]  # not closed (resolved ones too), newest first
     recent_orders: list[Order]
     open_follow_ups: list[FollowUp]
 
@@ -349,10 +359,8 @@ def customer_file(
         complaints = list(
             session.exec(
                 _live(Complaint, customer.id)
-                .where(
-                    col(Complaint.status).in_([ComplaintStatus.OPEN, ComplaintStatus.IN_PROGRESS])
-                )
-                .order_by(col(Complaint.reported_on).desc())
+                .where(col(Complaint.status).in_(_OPEN_COMPLAINT))
+                .order_by(col(Complaint.reported_on).desc(), col(Complaint.id))
             ).all()
         )
         recent_orders = list(
@@ -373,6 +381,67 @@ def customer_file(
         open_complaints=complaints,
         recent_orders=recent_orders,
         open_follow_ups=[f for f in follow_ups if f.status is FollowUpStatus.OPEN],
+    )
+
+
+# --- complaints ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ComplaintOverview:
+    """What the file's complaint section shows next to the complaints of ``CustomerFile``."""
+
+    follow_ups: dict[str, list[FollowUp]]  # per complaint id, by due date (undated last)
+    product_names: dict[str, str]  # the products the customer's complaints and flags name
+    flags: list[StructuralFlag]  # recurring patterns this customer is part of, biggest first
+    window_days: int  # the span the flags look back over, ending ``as_of``
+
+
+def complaint_overview(
+    store: Store, *, actor: Actor, customer_id: str, as_of: date
+) -> ComplaintOverview:
+    """Follow-ups, product names and structural flags for one customer's complaints.
+
+    The flags are those of visit preparation (same window, same thresholds), over the actor's
+    scope: a salesperson's own portfolio, a manager's team.
+    """
+    window = COMPLAINT_WINDOW_DAYS
+    with store.read() as session:
+        customer = load_customer(session, actor, customer_id)
+        follow_ups = session.exec(
+            _live(FollowUp, customer.id)
+            .where(col(FollowUp.complaint_id).is_not(None))
+            .order_by(col(FollowUp.due_on).is_(None), col(FollowUp.due_on), col(FollowUp.id))
+        ).all()
+        flags = complaint_rules.flags_for_customer(
+            complaint_rules.structural_complaints(
+                facts.complaint_facts(
+                    session, owner_id=_owner(actor), since=as_of - timedelta(days=window)
+                ),
+                window_days=window,
+                as_of=as_of,
+            ),
+            customer.id,
+        )
+        product_ids = set(
+            session.exec(
+                select(Complaint.product_id)
+                .where(Complaint.customer_id == customer.id)
+                .where(col(Complaint.deleted).is_(False))
+                .where(col(Complaint.product_id).is_not(None))
+            ).all()
+        )
+        product_ids |= {f.key for f in flags if "product" in f.kind}
+        names = {
+            p.id: p.name
+            for p in session.exec(select(Product).where(col(Product.id).in_(product_ids))).all()
+        }
+    by_complaint: dict[str, list[FollowUp]] = {}
+    for follow_up in follow_ups:
+        if follow_up.complaint_id is not None:
+            by_complaint.setdefault(follow_up.complaint_id, []).append(follow_up)
+    return ComplaintOverview(
+        follow_ups=by_complaint, product_names=names, flags=flags, window_days=window
     )
 
 

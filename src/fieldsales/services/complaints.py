@@ -1,4 +1,8 @@
-"""Complaints: record with category and product, follow up, resolve and close."""
+"""Complaints: record with category and product, follow up, resolve and close.
+
+Input errors name their field (``description``, ``contact``, ``resolution``) so the app shows
+the Dutch message at the field that needs correcting instead of in a passing snack bar.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ from datetime import date
 
 from fieldsales.domain.enums import ComplaintCategory, ComplaintStatus
 from fieldsales.domain.plan_workflow import Actor
-from fieldsales.records import Complaint, FollowUp, Product
+from fieldsales.records import Complaint, Contact, FollowUp, Product
 from fieldsales.services.access import load, load_customer
 from fieldsales.services.errors import InvalidInput, InvalidState
 from fieldsales.services.transaction import transaction
@@ -34,6 +38,14 @@ def record_complaint(
         customer = load_customer(uow.session, actor, customer_id)
         if product_id is not None:
             load(uow.session, Product, product_id)
+        if contact_id is not None:
+            contact = load(uow.session, Contact, contact_id)
+            if contact.customer_id != customer.id:
+                raise InvalidInput(
+                    "Deze contactpersoon hoort niet bij deze klant.",
+                    code="contact_other_customer",
+                    field="contact",
+                )
         complaint = Complaint(
             customer_id=customer.id,
             owner_id=customer.owner_id,
@@ -54,7 +66,11 @@ def add_complaint_follow_up(
     store: Store, *, actor: Actor, complaint_id: str, description: str, due_on: date | None
 ) -> FollowUp:
     if not description.strip():
-        raise InvalidInput("Een vervolgactie heeft een omschrijving nodig.", code="follow_up_empty")
+        raise InvalidInput(
+            "Een vervolgactie heeft een omschrijving nodig.",
+            code="follow_up_empty",
+            field="description",
+        )
     with transaction(store) as uow:
         complaint = _load_complaint(uow, actor, complaint_id)
         if complaint.status is ComplaintStatus.CLOSED:

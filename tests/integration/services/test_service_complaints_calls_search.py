@@ -13,7 +13,7 @@ from fieldsales.domain.enums import (
     DeviationCauseKind,
 )
 from fieldsales.records import FollowUp, Visit
-from fieldsales.services import calls, complaints, customers, search, targets, visits
+from fieldsales.services import browse, calls, complaints, customers, search, targets, visits
 from fieldsales.services.errors import InvalidInput, InvalidState, NotAllowed
 
 
@@ -50,6 +50,81 @@ def test_complaint_lifecycle(store, seller, catalogue):
             category=ComplaintCategory.OTHER,
             description="",
         )
+
+
+def test_complaint_input_errors_name_their_field(store, seller):
+    customer = customers.create_customer(store, actor=seller, name="Klagers BV")
+    other = customers.create_customer(store, actor=seller, name="Ander BV")
+    elsewhere = customers.add_contact(
+        store, actor=seller, customer_id=other.id, first_name="Piet", last_name="Elders"
+    )
+    with pytest.raises(InvalidInput) as refused:
+        complaints.record_complaint(
+            store,
+            actor=seller,
+            customer_id=customer.id,
+            category=ComplaintCategory.SERVICE,
+            description="Monteur kwam niet",
+            contact_id=elsewhere.id,
+        )
+    assert refused.value.field == "contact"
+    complaint = complaints.record_complaint(
+        store,
+        actor=seller,
+        customer_id=customer.id,
+        category=ComplaintCategory.SERVICE,
+        description="Monteur kwam niet",
+    )
+    with pytest.raises(InvalidInput) as empty:
+        complaints.add_complaint_follow_up(
+            store, actor=seller, complaint_id=complaint.id, description=" ", due_on=None
+        )
+    assert empty.value.field == "description"
+    with pytest.raises(InvalidInput) as no_resolution:
+        complaints.resolve_complaint(store, actor=seller, complaint_id=complaint.id, resolution="")
+    assert no_resolution.value.field == "resolution"
+
+
+def test_the_file_keeps_resolved_complaints_until_closed(store, seller, catalogue):
+    customer = customers.create_customer(store, actor=seller, name="Klagers BV")
+    on = date(2026, 11, 20)
+    first, second = (
+        complaints.record_complaint(
+            store,
+            actor=seller,
+            customer_id=customer.id,
+            category=ComplaintCategory.QUALITY,
+            description=text,
+            product_id=catalogue.drill.id,
+            reported_on=on,
+            follow_up="Vervangen",
+        )
+        for text in ("Boor breekt", "Boor breekt weer")
+    )
+    complaints.resolve_complaint(store, actor=seller, complaint_id=first.id, resolution="Nieuw")
+
+    def open_ids():
+        file = browse.customer_file(store, actor=seller, customer_id=customer.id)
+        return {k.id: k.status for k in file.open_complaints}
+
+    assert open_ids() == {first.id: ComplaintStatus.RESOLVED, second.id: ComplaintStatus.OPEN}
+    complaints.close_complaint(store, actor=seller, complaint_id=first.id)
+    assert open_ids() == {second.id: ComplaintStatus.OPEN}
+
+    overview = browse.complaint_overview(
+        store, actor=seller, customer_id=customer.id, as_of=date(2026, 11, 27)
+    )
+    assert [f.description for f in overview.follow_ups[second.id]] == ["Vervangen"]
+    assert overview.product_names == {catalogue.drill.id: catalogue.drill.name}
+    # Closed complaints still count: the same product twice at one customer is a pattern.
+    assert {(f.kind, f.count) for f in overview.flags} == {
+        ("customer_category", 2),
+        ("customer_product", 2),
+    }
+    later = browse.complaint_overview(
+        store, actor=seller, customer_id=customer.id, as_of=date(2027, 6, 1)
+    )
+    assert later.flags == []  # out of the window
 
 
 def test_call_outcomes_feed_the_call_list(store, seller):

@@ -1,5 +1,7 @@
-"""Het klantdossier: contacts, planned and last visits with their follow-ups, open quotes, open
-complaints, recent orders and attachments of one customer, with phone and route one tap away.
+"""Het klantdossier: contacts, planned and last visits with their follow-ups, open quotes,
+complaints not yet closed, recent orders and attachments of one customer, with phone and route
+one tap away. From here the salesperson plans a visit, enters an order, makes a quote and takes
+it on to sent, accepted or rejected, and records and follows up a complaint.
 
 The attachments section shows where each file's bytes are (sent, still coming, failed); the
 file is read again when a sync changed one of those states (``sync_changed``)."""
@@ -17,15 +19,16 @@ from fieldsales.services import browse
 from fieldsales.ui import format as fmt
 from fieldsales.ui.context import AppContext
 from fieldsales.ui.labels import (
-    COMPLAINT_CATEGORY,
-    COMPLAINT_STATUS,
     CUSTOMER_KIND,
     QUOTE_STATUS,
     VISIT_STATUS,
 )
 from fieldsales.ui.screen import Screen
 from fieldsales.ui.views.attachments import attachment_tile
+from fieldsales.ui.views.complaints import complaints_section
+from fieldsales.ui.views.order_entry import DocumentKind, OrderEntryScreen
 from fieldsales.ui.views.plan_visit import PlanVisitDialog
+from fieldsales.ui.views.quote_actions import quote_menu
 from fieldsales.ui.views.visit_report import VisitReportScreen
 from fieldsales.ui.widgets import empty_state, link_button, section
 
@@ -240,23 +243,19 @@ class CustomerFileView:
                 subtitle=ft.Text(
                     f"{QUOTE_STATUS[q.status]} · geldig tot {fmt.short_date(q.valid_until)}"
                 ),
+                trailing=quote_menu(self.ctx, q, on_changed=self.refresh),
+                data=f"file-quote-{q.id}",
             )
             for q in file.open_quotes
         ]
-        return section("Openstaande offertes", tiles, empty="Geen openstaande offertes.")
+        quotes = section("Openstaande offertes", tiles, empty="Geen openstaande offertes.")
+        quotes.controls.append(
+            self._document_button(file, DocumentKind.QUOTE, "Offerte maken", ft.Icons.NOTE_ADD)
+        )
+        return quotes
 
     def _complaints(self, file: browse.CustomerFile) -> ft.Control:
-        tiles: list[ft.Control] = [
-            ft.ListTile(
-                leading=ft.Icon(ft.Icons.REPORT_PROBLEM_OUTLINED),
-                title=ft.Text(
-                    f"{COMPLAINT_CATEGORY[k.category]} · {fmt.short_date(k.reported_on)}"
-                ),
-                subtitle=ft.Text(f"{COMPLAINT_STATUS[k.status]}: {k.description}"),
-            )
-            for k in file.open_complaints
-        ]
-        return section("Open klachten", tiles, empty="Geen open klachten.")
+        return complaints_section(self.ctx, file, self.refresh)
 
     def _orders(self, file: browse.CustomerFile) -> ft.Control:
         tiles: list[ft.Control] = [
@@ -264,10 +263,35 @@ class CustomerFileView:
                 leading=ft.Icon(ft.Icons.RECEIPT_LONG_OUTLINED),
                 title=ft.Text(f"{o.order_number} · {format_cents(o.net_cents)} excl. btw"),
                 subtitle=ft.Text(fmt.short_date(o.order_date)),
+                data=f"file-order-{o.id}",
             )
             for o in file.recent_orders
         ]
-        return section("Recente orders", tiles, empty="Nog geen orders.")
+        orders = section("Recente orders", tiles, empty="Nog geen orders.")
+        orders.controls.append(
+            self._document_button(
+                file, DocumentKind.ORDER, "Order invoeren", ft.Icons.ADD_SHOPPING_CART
+            )
+        )
+        return orders
+
+    def _document_button(
+        self, file: browse.CustomerFile, kind: DocumentKind, text: str, icon: ft.IconData
+    ) -> ft.Control:
+        def open_entry() -> None:
+            if self.ctx.shell is not None:
+                self.ctx.shell.open(
+                    OrderEntryScreen(
+                        self.ctx,
+                        customer_id=file.customer.id,
+                        customer_name=file.customer.name,
+                        kind=kind,
+                    )
+                )
+
+        return ft.FilledTonalButton(
+            text, icon=icon, on_click=open_entry, height=48, data=f"file-new-{kind.value}"
+        )
 
     # --- links ---------------------------------------------------------------------------------
     async def _navigate(self, address: str, lat: float | None, lon: float | None) -> None:
