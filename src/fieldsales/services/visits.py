@@ -207,6 +207,16 @@ def complete_follow_up(store: Store, *, actor: Actor, follow_up_id: str, on: dat
     return follow_up
 
 
+def reopen_follow_up(store: Store, *, actor: Actor, follow_up_id: str) -> FollowUp:
+    """Undo a tick: a follow-up ticked off by mistake (a tap in a moving car) is open again."""
+    with transaction(store) as uow:
+        follow_up = load(uow.session, FollowUp, follow_up_id)
+        load_customer(uow.session, actor, follow_up.customer_id)
+        uow.update(follow_up, status=FollowUpStatus.OPEN, done_on=None)
+        uow.commit()
+    return follow_up
+
+
 def visits_between(store: Store, *, actor: Actor, start: datetime, end: datetime) -> list[Visit]:
     """The actor's visits that start in [start, end), in time order (for the day view, calendar)."""
     with store.read() as session:

@@ -21,6 +21,7 @@ from fieldsales.ui.labels import COLLECTION_NOUNS
 from fieldsales.ui.screen import Screen
 from fieldsales.ui.sync_view import field_label, value_text
 from fieldsales.ui.views.customer_file import CustomerFileScreen
+from fieldsales.ui.views.follow_up_done import done_button
 from fieldsales.ui.widgets import empty_state, heading
 
 
@@ -122,6 +123,7 @@ def follow_up_tile(
     today: date,
     on_open: Callable[[str], Any] | None,
     dense: bool = False,
+    done: ft.Control | None = None,
 ) -> ft.Control:
     follow_up = row.follow_up
     due = follow_up.due_on
@@ -131,6 +133,7 @@ def follow_up_tile(
         title=ft.Text(follow_up.description, max_lines=2, overflow=ft.TextOverflow.ELLIPSIS),
         subtitle=ft.Text(f"{row.customer_name} · {due_label(due, today) if due else ''}"),
         on_click=(lambda: on_open(customer_id)) if on_open is not None else None,
+        trailing=done,
         dense=dense,
         content_padding=ft.Padding.all(0) if dense else None,
         data=f"follow-up-{follow_up.id}",
@@ -173,7 +176,15 @@ class AttentionScreen(Screen):
             ]
         if follow_ups:
             controls.append(heading("Vervolgacties tot en met morgen"))
-            controls += [follow_up_tile(f, today=today, on_open=self._open) for f in follow_ups]
+            controls += [
+                follow_up_tile(
+                    f,
+                    today=today,
+                    on_open=self._open,
+                    done=done_button(self.ctx, f.follow_up, on_changed=self.refresh),
+                )
+                for f in follow_ups
+            ]
         if not controls:
             controls.append(
                 empty_state(

@@ -26,6 +26,7 @@ from fieldsales.ui.labels import (
 from fieldsales.ui.screen import Screen
 from fieldsales.ui.views.attachments import attachment_tile
 from fieldsales.ui.views.complaints import complaints_section
+from fieldsales.ui.views.follow_up_done import done_button
 from fieldsales.ui.views.order_entry import DocumentKind, OrderEntryScreen
 from fieldsales.ui.views.plan_visit import PlanVisitDialog
 from fieldsales.ui.views.quote_actions import quote_menu
@@ -210,6 +211,8 @@ class CustomerFileView:
                 leading=ft.Icon(ft.Icons.CHECKLIST),
                 title=ft.Text(f.description),
                 subtitle=ft.Text(f"Uiterlijk {fmt.short_date(f.due_on)}") if f.due_on else None,
+                trailing=done_button(self.ctx, f, on_changed=self.refresh),
+                data=f"file-follow-up-{f.id}",
             )
             for f in file.open_follow_ups
         ]
