@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import flet as ft
 import pytest
@@ -22,7 +23,7 @@ from fieldsales.domain.enums import (
     VatRate,
 )
 from fieldsales.domain.plan_workflow import Actor
-from fieldsales.records import Customer, FollowUp, Order, OrderLine, Product, Quote
+from fieldsales.records import Attachment, Customer, FollowUp, Order, OrderLine, Product, Quote
 from fieldsales.services import customers, sales
 from fieldsales.store import Store
 
@@ -203,6 +204,7 @@ async def test_a_quote_is_made_sent_and_accepted_into_an_order(
     tile = h.get(key=f"file-quote-{quote.id}")
     assert tile.subtitle.value == "Concept · geldig tot 11-12-2026"
     assert quote_actions(h, quote.id) == [
+        f"quote-pdf-{quote.id}",
         f"quote-send-{quote.id}",
         f"quote-accept-{quote.id}",
         f"quote-reject-{quote.id}",
@@ -216,7 +218,11 @@ async def test_a_quote_is_made_sent_and_accepted_into_an_order(
         f"Offerte {quote.quote_number} verstuurd. Nabellen op {follow_up.due_on:%d-%m-%Y}."
     )
     assert h.get(key=f"file-quote-{quote.id}").subtitle.value.startswith("Verstuurd")
-    assert quote_actions(h, quote.id) == [f"quote-accept-{quote.id}", f"quote-reject-{quote.id}"]
+    assert quote_actions(h, quote.id) == [
+        f"quote-pdf-{quote.id}",
+        f"quote-accept-{quote.id}",
+        f"quote-reject-{quote.id}",
+    ]
 
     await h.click(h.get(key=f"quote-accept-{quote.id}"))
     assert h.crashes() == []
@@ -270,3 +276,36 @@ async def test_a_prospects_first_order_makes_it_a_customer(
         after = session.get(Customer, prospect.id)
     assert after is not None
     assert (after.kind, after.customer_since) == (CustomerKind.CUSTOMER, TODAY)
+
+
+async def test_a_quotes_pdf_is_made_filed_with_it_and_opened(
+    store: Store, actor: Actor, day: Day, catalogue: list[Product]
+) -> None:
+    quote = sales.create_quote(
+        store,
+        actor=actor,
+        customer_id=day.customers[0].id,
+        lines=[sales.LineRequest(product_id=catalogue[1].id, quantity=Decimal(1))],
+        quote_date=TODAY,
+    )
+    h = await customers_screen(store, actor)
+    await h.click(h.get(key=f"customer-{day.customers[0].id}"))
+    item = h.get(key=f"quote-pdf-{quote.id}")
+    assert item.content == "PDF: downloaden"  # in the browser; "openen" on a laptop
+    saved: list[dict[str, Any]] = []
+    h.conn.method_handlers[("FilePicker", "save_file")] = lambda **kw: saved.append(kw)
+    await h.click(item)
+    assert h.crashes() == []
+    with store.read() as session:
+        filed = session.get(Quote, quote.id)
+        assert filed is not None
+        assert filed.pdf_attachment_id is not None
+        pdf = session.get(Attachment, filed.pdf_attachment_id)
+    assert pdf is not None
+    name = f"Offerte {quote.quote_number}.pdf"
+    assert (pdf.filename, pdf.content_type) == (name, "application/pdf")
+    [download] = saved
+    assert download["file_name"] == name
+    assert download["src_bytes"].startswith(b"%PDF-1.4")
+    assert h.snack_texts()[-1] == f"'{name}' wordt gedownload."
+    assert h.find(key=f"attachment-{pdf.id}")  # listed with the file's attachments

@@ -40,6 +40,7 @@ from typing import Any
 
 import flet as ft
 
+from fieldsales.records import Attachment
 from fieldsales.services import browse
 from fieldsales.services.attachments import MAX_BYTES, add_attachment, open_attachment
 from fieldsales.store.attachment_files import too_large_message
@@ -201,7 +202,11 @@ def picker_for(ctx: AppContext) -> Picker:
 
 async def open_row(ctx: AppContext, row: browse.AttachmentRow) -> None:
     """Open (desktop), download (browser) or save (phone) the attachment's file."""
-    a = row.attachment
+    await open_file(ctx, row.attachment)
+
+
+async def open_file(ctx: AppContext, a: Attachment) -> None:
+    """``open_row`` for an attachment just made (a quote's PDF), which has no row yet."""
     path = ctx.read(open_attachment, attachment_id=a.id)
     if path is None:
         ctx.toast(

@@ -1,9 +1,12 @@
-"""What happens to a quote after it is made: sent, then accepted (it becomes an order) or rejected.
+"""What happens to a quote after it is made: its PDF, sent, then accepted (it becomes an order)
+or rejected.
 
 Each open quote in the customer file has these behind its "more" button, through
 ``services.sales``: sending plans the follow-up call a week later (it shows among the follow-ups
 due), accepting turns the quoted lines into an order at the quoted prices and makes a prospect a
-customer, rejecting keeps the quote for the file's history.
+customer, rejecting keeps the quote for the file's history. The PDF (``services.quote_documents``)
+is made on the device and filed with the quote, then opened, downloaded or saved to share, the
+way every attachment is (``attachments.open_file``).
 """
 
 from __future__ import annotations
@@ -16,18 +19,25 @@ import flet as ft
 from fieldsales.domain.enums import QuoteStatus
 from fieldsales.domain.money import format_cents
 from fieldsales.records import Quote
+from fieldsales.services.quote_documents import make_quote_pdf
 from fieldsales.services.sales import accept_quote, reject_quote, send_quote
 from fieldsales.ui import format as fmt
 from fieldsales.ui.context import AppContext
+from fieldsales.ui.views.attachments import OPEN_ACTIONS, mode_of, open_file
 
 
 def quote_menu(
     ctx: AppContext, quote: Quote, *, on_changed: Callable[[], Any]
-) -> ft.PopupMenuButton | None:
-    """The actions a quote in this state allows; None once it is decided."""
-    if quote.status not in (QuoteStatus.DRAFT, QuoteStatus.SENT):
-        return None
+) -> ft.PopupMenuButton:
+    """The PDF, always; the decisions while the quote is open (draft or sent)."""
     number = quote.quote_number
+
+    async def pdf() -> None:
+        made = ctx.call(make_quote_pdf, quote_id=quote.id)
+        if made is None:
+            return
+        on_changed()  # the file lists the PDF among its attachments
+        await open_file(ctx, made)
 
     def send() -> None:
         sent = ctx.call(send_quote, quote_id=quote.id, follow_up_on=None)
@@ -53,7 +63,17 @@ def quote_menu(
         on_changed()
         ctx.toast(f"Offerte {number} afgewezen.")
 
-    items: list[ft.PopupMenuItem] = []
+    open_action = OPEN_ACTIONS[mode_of(ctx.page)]
+    items: list[ft.PopupMenuItem] = [
+        ft.PopupMenuItem(
+            content=f"PDF: {open_action.label.lower()}",
+            icon=ft.Icons.PICTURE_AS_PDF_OUTLINED,
+            on_click=pdf,
+            data=f"quote-pdf-{quote.id}",
+        )
+    ]
+    if quote.status not in (QuoteStatus.DRAFT, QuoteStatus.SENT):
+        return _menu(number, quote.id, items)
     if quote.status is QuoteStatus.DRAFT:
         items.append(
             ft.PopupMenuItem(
@@ -77,11 +97,15 @@ def quote_menu(
             data=f"quote-reject-{quote.id}",
         ),
     ]
-    label = f"Offerte {number} afhandelen"
+    return _menu(number, quote.id, items)
+
+
+def _menu(number: str, quote_id: str, items: list[ft.PopupMenuItem]) -> ft.PopupMenuButton:
+    label = f"Offerte {number}: PDF en afhandelen"
     return ft.PopupMenuButton(
         # The icon's label names the button for screen readers; a tooltip alone does not.
         icon=ft.Icon(ft.Icons.MORE_VERT, semantics_label=label),
         tooltip=label,
         items=items,
-        data=f"quote-menu-{quote.id}",
+        data=f"quote-menu-{quote_id}",
     )
