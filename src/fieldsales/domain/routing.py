@@ -254,6 +254,23 @@ def maps_url(latitude: float | None, longitude: float | None, address: str = "")
     return f"https://www.google.com/maps/dir/?api=1&destination={destination}&travelmode=driving"
 
 
+#: Google Maps URLs take up to 9 waypoints between origin and destination.
+MAX_WAYPOINTS = 9
+
+
+def route_url(points: Sequence[Point]) -> str | None:
+    """One link with the whole route, in order: the maps app navigates stop after stop from
+    where the phone is. Longer days are cut after ``MAX_WAYPOINTS + 1`` stops (the caller says
+    so). None without points."""
+    if not points:
+        return None
+    stops = [f"{lat:.6f},{lon:.6f}" for lat, lon in points[: MAX_WAYPOINTS + 1]]
+    url = f"https://www.google.com/maps/dir/?api=1&destination={stops[-1]}&travelmode=driving"
+    if len(stops) > 1:
+        url += "&waypoints=" + "%7C".join(stops[:-1])
+    return url
+
+
 def geo_uri(latitude: float, longitude: float, label: str = "") -> str:
     """An RFC 5870 ``geo:`` URI with a pin label, for Android's app chooser."""
     point = f"{latitude:.6f},{longitude:.6f}"

@@ -10,6 +10,7 @@ from fieldsales.domain.routing import (
     geo_uri,
     haversine_km,
     maps_url,
+    route_url,
     suggest_route,
     tel_url,
 )
@@ -150,3 +151,16 @@ def test_maps_and_phone_links() -> None:
     assert tel_url("bel me") is None
     assert tel_url(None) is None
     assert tel_url(" ") is None
+
+
+def test_route_url_holds_the_stops_in_order_and_at_most_ten() -> None:
+    assert route_url([]) is None
+    assert route_url([(52.0, 5.0)]) == (
+        "https://www.google.com/maps/dir/?api=1&destination=52.000000,5.000000&travelmode=driving"
+    )
+    points = [(52.0 + i / 100, 5.0) for i in range(12)]
+    url = route_url(points)
+    assert url is not None
+    waypoints = url.split("&waypoints=")[1].split("%7C")
+    assert waypoints == [f"{52.0 + i / 100:.6f},5.000000" for i in range(9)]
+    assert "destination=52.090000,5.000000" in url  # the tenth stop; the rest follow later

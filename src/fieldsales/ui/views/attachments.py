@@ -110,6 +110,10 @@ def state_text(row: browse.AttachmentRow) -> str:
     return "Wacht op verzending" if row.on_device else "Nog niet opgehaald"
 
 
+#: Where a computer keeps the files the app makes (next to the store).
+EXPORTS_DIR = "exports"
+
+
 class Mode(StrEnum):
     DESKTOP = "desktop"
     WEB = "web"
@@ -214,22 +218,46 @@ async def open_file(ctx: AppContext, a: Attachment) -> None:
             "synchronisatie opgehaald."
         )
         return
-    mode = mode_of(ctx.page)
-    if mode is Mode.DESKTOP:
+    if mode_of(ctx.page) is Mode.DESKTOP:
         await ctx.open_url(path.as_uri(), what=f"'{a.filename}'")
         return
-    data = await asyncio.to_thread(path.read_bytes)
+    await save_bytes(ctx, a.filename, await asyncio.to_thread(path.read_bytes))
+
+
+async def offer_bytes(ctx: AppContext, filename: str, data: bytes) -> None:
+    """A file the app made (a calendar export) to the user: on a computer written to the
+    ``exports`` folder next to the store and opened; downloaded or saved elsewhere."""
+    if mode_of(ctx.page) is Mode.DESKTOP:
+        folder = ctx.store.path.parent / EXPORTS_DIR
+        target = folder / filename
+        try:
+            await asyncio.to_thread(_write, target, data)
+        except OSError:
+            ctx.toast(f"'{filename}' kon niet worden bewaard in {folder}.")
+            return
+        await ctx.open_url(target.as_uri(), what=f"'{filename}'")
+        return
+    await save_bytes(ctx, filename, data)
+
+
+def _write(target: Path, data: bytes) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+
+
+async def save_bytes(ctx: AppContext, filename: str, data: bytes) -> None:
+    """Download (browser) or save where the user chooses (phone)."""
     try:
         saved = await picker_for(ctx).service.save_file(
-            dialog_title=f"{a.filename} bewaren", file_name=a.filename, src_bytes=data
+            dialog_title=f"{filename} bewaren", file_name=filename, src_bytes=data
         )
     except Exception:  # the client could not offer the file (no save dialog on this device)
-        ctx.toast(f"'{a.filename}' kon niet worden aangeboden op dit apparaat.")
+        ctx.toast(f"'{filename}' kon niet worden aangeboden op dit apparaat.")
         return
-    if mode is Mode.WEB:
-        ctx.toast(f"'{a.filename}' wordt gedownload.")
+    if mode_of(ctx.page) is Mode.WEB:
+        ctx.toast(f"'{filename}' wordt gedownload.")
     elif saved:
-        ctx.toast(f"'{a.filename}' is bewaard.")
+        ctx.toast(f"'{filename}' is bewaard.")
 
 
 # --- the list ------------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """Vandaag: today's visits in time order, built for use between appointments in the car.
 
 Every visit has its route, phone and preparation one tap away; the big floating action button
-"Bezoek afgerond" logs the visit that is most likely just over with a score in two taps.
+"Bezoek afgerond" logs the visit that is most likely just over with a score in two taps. The app
+bar has the day's suggested route and the calendar export (``day_route``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from fieldsales.ui import format as fmt
 from fieldsales.ui.context import AppContext
 from fieldsales.ui.labels import SATISFACTION, VISIT_STATUS
 from fieldsales.ui.screen import Screen
+from fieldsales.ui.views.day_route import RouteDialog, export_calendar
 from fieldsales.ui.views.preparation import PreparationScreen
 from fieldsales.ui.views.quick_done import QuickDoneDialog
 from fieldsales.ui.views.visit_changes import changes_menu
@@ -71,6 +73,20 @@ class DayScreen(Screen):
             on_click=self.open_quick_done,
             key="visit-done",
         )
+        self.actions = [
+            ft.IconButton(
+                ft.Icon(ft.Icons.ROUTE, semantics_label="Route voor vandaag"),
+                tooltip="Route voor vandaag",
+                on_click=lambda: RouteDialog(self.ctx).show(),
+                key="day-route",
+            ),
+            ft.IconButton(
+                ft.Icon(ft.Icons.EDIT_CALENDAR, semantics_label="Bezoeken naar uw agenda"),
+                tooltip="Bezoeken naar uw agenda (.ics)",
+                on_click=self._export_calendar,
+                key="day-calendar",
+            ),
+        ]
         self._body = ft.Container(
             ft.Column(
                 [ft.Column([self.heading, self.summary], spacing=0), self.list],
@@ -110,6 +126,9 @@ class DayScreen(Screen):
             self.list.controls = [self._card(item) for item in self.visits]
         if self.fab is not None:
             self.fab.visible = suggested_visit(self.visits, self.ctx.now()) is not None
+
+    async def _export_calendar(self) -> None:
+        await export_calendar(self.ctx)
 
     def _to_customers(self) -> None:
         if self.ctx.shell is not None:
