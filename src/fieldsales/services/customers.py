@@ -61,6 +61,11 @@ def clean_fields(fields: dict[str, Any], allowed: frozenset[str]) -> dict[str, A
     unknown = set(fields) - allowed
     if unknown:
         raise InvalidInput(f"Onbekend veld: {', '.join(sorted(unknown))}.", code="unknown_field")
+    # A missing name first: it is what the user must fill in before anything else matters.
+    if "name" in fields and not str(fields["name"] or "").strip():
+        raise InvalidInput("Vul een naam in.", code="name_required", field="name")
+    if "last_name" in fields and not str(fields["last_name"] or "").strip():
+        raise InvalidInput("Vul een achternaam in.", code="name_required", field="last_name")
     cleaned: dict[str, Any] = {}
     for name, value in fields.items():
         if isinstance(value, str):
@@ -72,12 +77,10 @@ def clean_fields(fields: dict[str, Any], allowed: frozenset[str]) -> dict[str, A
                     try:
                         value = _NORMALISERS[name](value)
                     except DomainError as exc:
-                        raise from_domain(exc) from exc
+                        error = from_domain(exc)
+                        error.field = name  # "mobile" is checked as a phone number
+                        raise error from exc
         cleaned[name] = value
-    if "name" in cleaned and not cleaned["name"]:
-        raise InvalidInput("Vul een naam in.", code="name_required", field="name")
-    if "last_name" in cleaned and not cleaned["last_name"]:
-        raise InvalidInput("Vul een achternaam in.", code="name_required", field="last_name")
     return cleaned
 
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import flet as ft
 
+from fieldsales.domain.enums import CustomerKind
 from fieldsales.domain.money import format_cents
 from fieldsales.services import browse
 from fieldsales.ui import format as fmt
@@ -26,6 +27,7 @@ from fieldsales.ui.labels import (
 from fieldsales.ui.screen import Screen
 from fieldsales.ui.views.attachments import attachment_tile
 from fieldsales.ui.views.complaints import complaints_section
+from fieldsales.ui.views.customer_edit import ContactDialog, CustomerEditDialog, LostDialog
 from fieldsales.ui.views.follow_up_done import done_button
 from fieldsales.ui.views.order_entry import DocumentKind, OrderEntryScreen
 from fieldsales.ui.views.plan_visit import PlanVisitDialog
@@ -34,7 +36,7 @@ from fieldsales.ui.views.visit_report import VisitReportScreen
 from fieldsales.ui.widgets import empty_state, link_button, section
 
 if TYPE_CHECKING:
-    from fieldsales.records import Visit
+    from fieldsales.records import Contact, Customer, Visit
 
 
 def _name(first: str, last: str) -> str:
@@ -113,10 +115,25 @@ class CustomerFileView:
                     ident="file-call",
                 )
             )
+        if c.lost_on is not None:
+            facts.append(f"verloren op {fmt.short_date(c.lost_on)}")
         return ft.Column(
             [
-                ft.Text(c.name, theme_style=ft.TextThemeStyle.HEADLINE_SMALL, data="file-name"),
-                ft.Text(" · ".join(facts), theme_style=ft.TextThemeStyle.BODY_MEDIUM),
+                ft.Row(
+                    [
+                        ft.Text(
+                            c.name,
+                            theme_style=ft.TextThemeStyle.HEADLINE_SMALL,
+                            expand=True,
+                            data="file-name",
+                        ),
+                        self._edit_menu(c),
+                    ],
+                    vertical_alignment=ft.CrossAxisAlignment.START,
+                ),
+                ft.Text(
+                    " · ".join(facts), theme_style=ft.TextThemeStyle.BODY_MEDIUM, data="file-facts"
+                ),
                 ft.Row(
                     [
                         ft.Text(
@@ -129,6 +146,39 @@ class CustomerFileView:
             ],
             spacing=4,
         )
+
+    def _edit_menu(self, customer: Customer) -> ft.Control:
+        label = f"{customer.name} wijzigen"
+        items = [
+            ft.PopupMenuItem(
+                content="Gegevens wijzigen",
+                icon=ft.Icons.EDIT_OUTLINED,
+                on_click=lambda: CustomerEditDialog(
+                    self.ctx, customer, on_saved=self.refresh
+                ).show(),
+                data="file-edit",
+            )
+        ]
+        if customer.kind is CustomerKind.CUSTOMER and customer.lost_on is None:
+            items.append(
+                ft.PopupMenuItem(
+                    content="Klant verloren melden",
+                    icon=ft.Icons.PERSON_REMOVE_OUTLINED,
+                    on_click=lambda: LostDialog(self.ctx, customer, on_saved=self.refresh).show(),
+                    data="file-lost",
+                )
+            )
+        return ft.PopupMenuButton(
+            icon=ft.Icon(ft.Icons.MORE_VERT, semantics_label=label),
+            tooltip=label,
+            items=items,
+            data="file-menu",
+        )
+
+    def _open_contact(self, customer_id: str, contact: Contact | None) -> None:
+        ContactDialog(
+            self.ctx, customer_id=customer_id, contact=contact, on_saved=self.refresh
+        ).show()
 
     def _contacts(self, file: browse.CustomerFile) -> ft.Control:
         tiles: list[ft.Control] = []
@@ -148,9 +198,21 @@ class CustomerFileView:
                     )
                     if number
                     else None,
+                    on_click=partial(self._open_contact, file.customer.id, person),
+                    data=f"file-contact-{person.id}",
                 )
             )
-        return section("Contactpersonen", tiles, empty="Nog geen contactpersonen vastgelegd.")
+        contacts = section("Contactpersonen", tiles, empty="Nog geen contactpersonen vastgelegd.")
+        contacts.controls.append(
+            ft.FilledTonalButton(
+                "Contactpersoon toevoegen",
+                icon=ft.Icons.PERSON_ADD_ALT,
+                on_click=lambda: self._open_contact(file.customer.id, None),
+                height=48,
+                data="file-add-contact",
+            )
+        )
+        return contacts
 
     def _planned(self, file: browse.CustomerFile) -> ft.Control:
         tiles: list[ft.Control] = [
