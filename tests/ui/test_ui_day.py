@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import Any
 
 import flet as ft
+import pypdf
 from flet_harness import FletHarness
 from ui_data import NOW, Day, add_catalogue, clock
 
@@ -236,3 +239,47 @@ async def test_preparation_sheet_shows_revenue_complaints_and_what_to_offer(
     texts = "\n".join(h.texts())
     assert "Terugkerende klacht bij deze klant (levering): 2×" in texts
     assert "Geen suggesties voor deze klant." in texts  # no peers, nothing new in the catalogue
+
+
+async def test_the_preparation_prints_as_a_pdf_with_what_the_screen_shows(
+    store: Store, actor: Actor, day: Day
+) -> None:
+    products = add_catalogue(store)
+    customer = day.customers[0]
+    sales.create_order(
+        store,
+        actor=actor,
+        customer_id=customer.id,
+        lines=[sales.LineRequest(product_id=products[0].id, quantity=Decimal(10))],
+        order_date=date(2026, 3, 2),
+    )
+    for reported in (date(2026, 10, 1), date(2026, 11, 2)):
+        complaints.record_complaint(
+            store,
+            actor=actor,
+            customer_id=customer.id,
+            category=ComplaintCategory.DELIVERY,
+            description="Levering te laat",
+            reported_on=reported,
+        )
+    h = await launch(store, actor)
+    await h.click(h.get(key=f"prepare-{day.visits[0].id}"))
+    saved: list[dict[str, Any]] = []
+    h.conn.method_handlers[("FilePicker", "save_file")] = lambda **kw: saved.append(kw)
+    await h.click(h.get(key="prep-pdf"))
+    assert h.crashes() == []
+    [download] = saved
+    assert download["file_name"] == "Voorbereiding Bakkerij Jansen 27-11-2026.pdf"
+    reader = pypdf.PdfReader(io.BytesIO(download["src_bytes"]), strict=True)
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    for expected in (
+        "Voorbereiding Bakkerij Jansen",
+        "Bezoek 27-11-2026 09:00 met Sanne de Boer 1",
+        "Onderwerpen: Nieuwe prijslijst bespreken",
+        "Sanne de Boer 1",
+        "Totaal: € 249,50 dit jaar · € 0,00 vorig jaar",
+        "Terugkerende klacht bij deze klant (levering): 2×",
+        "Geen openstaande offertes.",
+        "Pagina 1 van",
+    ):
+        assert expected in text, expected

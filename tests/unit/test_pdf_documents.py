@@ -126,3 +126,24 @@ def test_a_long_quote_continues_on_more_pages_with_the_table_header_again() -> N
     everything = "\n".join(pages)
     assert everything.count("art. K-") == 80  # every line once, none lost at a page break
     assert "regel 80" in pages[-1] or "regel 80" in pages[-2]
+
+
+def test_a_sheet_flows_its_sections_over_pages_and_says_when_one_is_empty() -> None:
+    from fieldsales.documents.sheet import Section, Sheet, render_sheet
+
+    sheet = Sheet(
+        title="Voorbereiding Café 't Hoekje",
+        created=datetime(2026, 11, 27, 8),
+        intro=["Bezoek 27-11-2026 09:00"],
+        sections=[
+            Section("Laatste bezoeken", [f"Bezoek {i}: " + "afspraken " * 30 for i in range(60)]),
+            Section("Openstaande offertes", [], "Geen openstaande offertes."),
+        ],
+        footer="Voorbereiding Café 't Hoekje",
+    )
+    pages = [p.extract_text() for p in read(render_sheet(sheet)).pages]
+    assert len(pages) > 2
+    everything = "\n".join(pages)
+    assert all(f"Bezoek {i}:" in everything for i in range(60))
+    assert "Geen openstaande offertes." in pages[-1]
+    assert f"Pagina {len(pages)} van {len(pages)}" in pages[-1]

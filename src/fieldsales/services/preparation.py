@@ -130,7 +130,11 @@ def _build(session: Session, actor: Actor, customer: Customer, today: date) -> V
             _live(select(Complaint), Complaint)
             .where(
                 Complaint.customer_id == customer.id,
-                col(Complaint.status).in_([ComplaintStatus.OPEN, ComplaintStatus.IN_PROGRESS]),
+                # Not closed: a resolved complaint waits for the customer's "yes", which the
+                # visit is the moment to ask for (the file shows the same ones).
+                col(Complaint.status).in_(
+                    [ComplaintStatus.OPEN, ComplaintStatus.IN_PROGRESS, ComplaintStatus.RESOLVED]
+                ),
             )
             .order_by(col(Complaint.reported_on).desc())
         ).all()

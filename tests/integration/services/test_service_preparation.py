@@ -103,3 +103,23 @@ def test_preparation_sheet_brings_the_customer_file_together(
 
     with pytest.raises(NotAllowed):
         visit_preparation(store, actor=other_seller, customer_id=me.id, today=TODAY)
+
+
+def test_a_resolved_complaint_stays_in_the_preparation_until_closed(store, seller, catalogue):
+    me = customers.create_customer(store, actor=seller, name="Mijn Klant")
+    complaint = complaints.record_complaint(
+        store,
+        actor=seller,
+        customer_id=me.id,
+        category=ComplaintCategory.QUALITY,
+        description="Boor ging na een week stuk",
+        reported_on=TODAY - timedelta(days=10),
+    )
+    complaints.resolve_complaint(
+        store, actor=seller, complaint_id=complaint.id, resolution="Nieuwe boor geleverd"
+    )
+    sheet = visit_preparation(store, actor=seller, customer_id=me.id, today=TODAY)
+    assert [k.id for k in sheet.open_complaints] == [complaint.id]  # ask if it is solved
+    complaints.close_complaint(store, actor=seller, complaint_id=complaint.id)
+    sheet = visit_preparation(store, actor=seller, customer_id=me.id, today=TODAY)
+    assert sheet.open_complaints == []

@@ -4,7 +4,8 @@ The visit on top (time, contact, planned topics), then the sheet of
 ``services.preparation.visit_preparation``: revenue this year against last year and the plan's
 goal per product group, the last visits, open follow-ups, open and recurring complaints, open
 quotes, and what to offer (cross-sell, up-sell, new products). Opening it marks the visit as
-prepared (``services.visits.mark_prepared``), which the day view shows.
+prepared (``services.visits.mark_prepared``), which the day view shows. The app bar's PDF button
+gives the same sheet to print or share (``preparation_sheet``).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from functools import partial
 
 import flet as ft
 
-from fieldsales.domain.enums import ComplaintCategory, VisitStatus
+from fieldsales.domain.enums import VisitStatus
 from fieldsales.domain.money import format_cents
 from fieldsales.services import browse
 from fieldsales.services.preparation import VisitPreparation, visit_preparation
@@ -22,30 +23,15 @@ from fieldsales.ui import format as fmt
 from fieldsales.ui.context import AppContext
 from fieldsales.ui.labels import COMPLAINT_CATEGORY, COMPLAINT_STATUS, QUOTE_STATUS
 from fieldsales.ui.screen import Screen
+from fieldsales.ui.views.attachments import offer_bytes
+from fieldsales.ui.views.preparation_sheet import (
+    flag_text,
+    preparation_pdf,
+    revenue_line,
+    sheet_filename,
+)
 from fieldsales.ui.views.visit_report import VisitReportScreen
 from fieldsales.ui.widgets import empty_state, heading, link_button, section
-
-_FLAG_TEXT = {
-    "customer_category": "Terugkerende klacht bij deze klant",
-    "customer_product": "Terugkerende klacht over één product bij deze klant",
-    "product_across_customers": "Dit product geeft bij meer klanten klachten",
-    "category_across_customers": "Dit soort klacht speelt bij meer klanten",
-}
-
-
-def flag_text(kind: str, key: str, count: int) -> str:
-    """A structural complaint flag as a sentence (the category named when it is one)."""
-    what = _FLAG_TEXT.get(kind, "Terugkerende klacht")
-    try:
-        category = COMPLAINT_CATEGORY[ComplaintCategory(key)]
-    except ValueError:
-        category = ""
-    return f"{what}{f' ({category.lower()})' if category else ''}: {count}×"
-
-
-def revenue_line(this_year: int, last_year: int, goal: int | None) -> str:
-    text = f"{format_cents(this_year)} dit jaar · {format_cents(last_year)} vorig jaar"
-    return text + (f" · doel {format_cents(goal)}" if goal is not None else "")
 
 
 class PreparationScreen(Screen):
@@ -55,7 +41,16 @@ class PreparationScreen(Screen):
         super().__init__(ctx)
         self.visit_id = visit_id
         self.sheet: VisitPreparation | None = None
+        self.context: browse.VisitContext | None = None
         self.list = ft.ListView(spacing=16, padding=ft.Padding.all(16), expand=True)
+        self.actions = [
+            ft.IconButton(
+                ft.Icon(ft.Icons.PICTURE_AS_PDF_OUTLINED, semantics_label="Voorbereiding als PDF"),
+                tooltip="Voorbereiding als PDF: printen of delen",
+                on_click=self._pdf,
+                key="prep-pdf",
+            )
+        ]
         self._body = ft.Container(self.list, expand=True)
 
     @property
@@ -83,6 +78,7 @@ class PreparationScreen(Screen):
         if context.visit.status is VisitStatus.PLANNED:
             self.ctx.call(mark_prepared, visit_id=context.visit.id)
         self.sheet = sheet
+        self.context = context
         self.list.controls = [
             self._visit(context),
             self._customer(sheet),
@@ -286,6 +282,13 @@ class PreparationScreen(Screen):
         return section("Kansen om te bespreken", tiles, empty="Geen suggesties voor deze klant.")
 
     # --- actions -------------------------------------------------------------------------------
+    async def _pdf(self) -> None:
+        if self.context is None or self.sheet is None:
+            return
+        await offer_bytes(
+            self.ctx, sheet_filename(self.context), preparation_pdf(self.context, self.sheet)
+        )
+
     def _report(self) -> None:
         if self.ctx.shell is not None:
             self.ctx.shell.open(VisitReportScreen(self.ctx, visit_id=self.visit_id))
