@@ -10,7 +10,7 @@ from test_ui_customers import customers_screen
 from ui_data import NOW, Day
 
 from fieldsales.domain.plan_workflow import Actor
-from fieldsales.records import Contact, Customer
+from fieldsales.records import Contact, Customer, TargetGroup
 from fieldsales.store import Store
 
 
@@ -116,3 +116,28 @@ async def test_a_lost_customer_stays_in_the_file_marked_lost(
     menu = h.get(key="file-menu")
     assert isinstance(menu, ft.PopupMenuButton)
     assert [item.data for item in menu.items] == ["file-edit"]  # not lost twice
+
+
+async def test_a_target_group_is_assigned_and_sets_the_visit_rhythm(
+    store: Store, actor: Actor, day: Day
+) -> None:
+    with store.unit_of_work(applying_sync=True) as uow:  # imported by the administrator
+        group = TargetGroup(code="A", name="A-klanten", visit_interval_days=30)
+        uow.add(group)
+        uow.commit()
+    customer = day.customers[0]
+    h = await open_file(store, actor, day)
+    await h.click(h.get(key="file-edit"))
+    picker = h.get(key="customer-edit-target_group")
+    assert [o.text for o in picker.options] == [
+        "Geen doelgroep",
+        "A-klanten (bezoek elke 30 dagen)",
+    ]
+    await h.select(picker, group.id)
+    await h.click(h.get(key="customer-edit-save"))
+    assert stored_customer(store, customer.id).target_group_id == group.id
+
+    await h.click(h.get(key="file-edit"))
+    await h.select(h.get(key="customer-edit-target_group"), "-")
+    await h.click(h.get(key="customer-edit-save"))
+    assert stored_customer(store, customer.id).target_group_id is None

@@ -215,6 +215,7 @@ def register(subparsers: Any) -> None:
 
     for name, function, what in (
         ("import-catalogue", imports.import_catalogue, "artikelen en artikelgroepen"),
+        ("import-target-groups", imports.import_target_groups, "doelgroepen (segmenten)"),
         ("import-price-lists", imports.import_price_lists, "prijslijsten"),
         ("import-orders", imports.import_erp_orders, "orders/omzet uit een ERP-export"),
     ):

@@ -241,6 +241,43 @@ def import_catalogue(engine: Engine, *, tenant_id: str, source: CsvSource) -> Im
     return report
 
 
+TARGET_GROUP_COLUMNS = {"code", "name"}
+
+
+def import_target_groups(engine: Engine, *, tenant_id: str, source: CsvSource) -> ImportReport:
+    """Target groups (doelgroepen: A/B/C by potential, or sectors). Columns: code, name;
+    optional visit_interval_days (how often a customer in the group is visited, default 90)
+    and description. The code is the key: a re-import updates a group rather than adding one,
+    so customers assigned to it stay assigned."""
+    report = ImportReport()
+    with write_transaction(engine) as conn:
+        writer = ServerWriter(conn, tenant_id)
+        for line, row in read_rows(source, TARGET_GROUP_COLUMNS):
+            report.rows += 1
+
+            def write(row: dict[str, str] = row) -> int:
+                code = _need(row, "code")
+                fields: dict[str, Any] = {"code": code, "name": _need(row, "name")}
+                if row.get("visit_interval_days"):
+                    try:
+                        fields["visit_interval_days"] = int(row["visit_interval_days"])
+                    except ValueError as exc:
+                        raise RowError(
+                            f"'{row['visit_interval_days']}' bij visit_interval_days: "
+                            "gebruik een aantal dagen"
+                        ) from exc
+                if "description" in row:
+                    fields["description"] = row["description"]
+                group_id = stable_id(tenant_id, "target_group", code.lower())
+                existing = writer.get(group_id)
+                validate_data("target_groups", {**(existing.data if existing else {}), **fields})
+                return _upsert(writer, "target_groups", group_id, fields)
+
+            _write_row(report, line, write)
+        writer.finish()
+    return report
+
+
 PRICE_LIST_COLUMNS = {"price_list", "sku", "price"}
 
 

@@ -6,11 +6,13 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from sqlmodel import col, select
+
 from fieldsales.domain import validation
 from fieldsales.domain.enums import CustomerKind, Role
 from fieldsales.domain.errors import DomainError
 from fieldsales.domain.plan_workflow import Actor
-from fieldsales.records import Contact, Customer
+from fieldsales.records import Contact, Customer, TargetGroup
 from fieldsales.services.access import load, load_customer
 from fieldsales.services.errors import InvalidInput, from_domain
 from fieldsales.services.transaction import transaction
@@ -82,6 +84,19 @@ def clean_fields(fields: dict[str, Any], allowed: frozenset[str]) -> dict[str, A
                         raise error from exc
         cleaned[name] = value
     return cleaned
+
+
+def target_groups(store: Store, *, actor: Actor) -> list[TargetGroup]:
+    """The organisation's target groups (the administrator imports them), by name."""
+    del actor  # shared by everyone in the organisation
+    with store.read() as session:
+        return list(
+            session.exec(
+                select(TargetGroup)
+                .where(col(TargetGroup.deleted).is_(False))
+                .order_by(col(TargetGroup.name))
+            ).all()
+        )
 
 
 def create_customer(

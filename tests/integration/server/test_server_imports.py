@@ -19,6 +19,7 @@ from fieldsales.server.imports import (
     import_catalogue,
     import_erp_orders,
     import_price_lists,
+    import_target_groups,
     stable_id,
 )
 from fieldsales.server.validation import Rejection
@@ -73,6 +74,37 @@ def test_reimport_updates_instead_of_duplicating(world: World) -> None:
     assert len(products) == 2
     product = products[stable_id(world.tenant_id, "product", "k-100")]
     assert product["list_price_cents"] == 2595
+
+
+TARGET_GROUPS = """code;name;visit_interval_days;description
+A;A-klanten;30;Groot potentieel
+B;B-klanten;60;
+C;C-klanten;vaak;
+D;D-klanten;0;
+"""
+
+
+def test_target_groups_import_with_their_visit_rhythm_and_update_on_reimport(
+    world: World,
+) -> None:
+    report = import_target_groups(world.engine, tenant_id=world.tenant_id, source=TARGET_GROUPS)
+    assert (report.rows, report.imported) == (4, 2)
+    assert [r.line for r in report.rejected] == [4, 5]
+    assert "aantal dagen" in report.rejected[0].reason
+    groups = {g["code"]: g for g in by_collection(world)["target_groups"].values()}
+    assert {c: (g["name"], g["visit_interval_days"]) for c, g in groups.items()} == {
+        "A": ("A-klanten", 30),
+        "B": ("B-klanten", 60),
+    }
+    again = import_target_groups(
+        world.engine,
+        tenant_id=world.tenant_id,
+        source=TARGET_GROUPS.replace("A-klanten;30", "A-klanten;21"),
+    )
+    assert again.records_written == 1  # only A changed; same id, so assignments stay
+    groups = {g["code"]: g for g in by_collection(world)["target_groups"].values()}
+    assert groups["A"]["visit_interval_days"] == 21
+    assert len(groups) == 2
 
 
 def test_missing_columns_refuse_the_file(world: World) -> None:
@@ -228,4 +260,6 @@ def test_register_adds_every_command() -> None:
     assert callable(args.func)
     assert admin_commands.read_password(io.StringIO("pw with spaces \n")) == "pw with spaces "
     moved = parser.parse_args(["reassign-customers", "--from", "a", "--to", "b", "--customer", "c"])
+    groups = parser.parse_args(["import-target-groups", "--tenant", "t", "doelgroepen.csv"])
+    assert (groups.tenant, groups.file) == ("t", "doelgroepen.csv")
     assert (moved.from_user, moved.to_user, moved.customer) == ("a", "b", ["c"])

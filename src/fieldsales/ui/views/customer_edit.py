@@ -20,12 +20,15 @@ from fieldsales.services.customers import (
     add_contact,
     mark_customer_lost,
     remove_contact,
+    target_groups,
     update_contact,
     update_customer,
 )
 from fieldsales.ui import format as fmt
 from fieldsales.ui.context import USER_ERRORS, AppContext, user_message
 from fieldsales.ui.views.form_dialog import FormDialog
+
+NO_GROUP = "-"
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,17 +126,38 @@ class CustomerEditDialog(FormDialog):
         if customer.kind is CustomerKind.PROSPECT:
             specs += PROSPECT_FIELDS
         self.form = FieldForm((*specs, NOTES), customer, key="customer-edit")
+        # The target group sets how often the customer is visited (visit preparation's rhythm).
+        groups = ctx.read(target_groups) or []
+        self.group = ft.Dropdown(
+            label="Doelgroep",
+            value=customer.target_group_id or NO_GROUP,
+            options=[ft.DropdownOption(key=NO_GROUP, text="Geen doelgroep")]
+            + [
+                ft.DropdownOption(
+                    key=g.id, text=f"{g.name} (bezoek elke {g.visit_interval_days} dagen)"
+                )
+                for g in groups
+            ],
+            key="customer-edit-target_group",
+            expand=True,
+        )
+        controls = [*self.form.controls]
+        if groups:
+            controls.insert(len(specs), ft.Row([self.group]))
         super().__init__(
             ctx,
             title=f"{customer.name} wijzigen",
-            fields=[ft.Column(self.form.controls, tight=True, scroll=ft.ScrollMode.AUTO)],
+            fields=[ft.Column(controls, tight=True, scroll=ft.ScrollMode.AUTO)],
             confirm="Opslaan",
             key="customer-edit",
             label="Klantgegevens wijzigen",
         )
 
     def save(self) -> None:
-        changes = self.form.changes()
+        changes: dict[str, Any] = dict(self.form.changes())
+        group = None if self.group.value in (None, NO_GROUP) else self.group.value
+        if group != self.customer.target_group_id:
+            changes["target_group_id"] = group
         if changes:
             try:
                 update_customer(
