@@ -19,6 +19,8 @@ from fieldsales.ui.context import USER_ERRORS, AppContext
 from fieldsales.ui.screen import Screen, SizeClass
 from fieldsales.ui.sync_indicator import OfflineBanner, SyncIndicator
 from fieldsales.ui.sync_view import IndicatorKind, indicator_view
+from fieldsales.ui.theme import TOUCH_TARGET
+from fieldsales.ui.views.search import SearchScreen
 from fieldsales.ui.views.sign_in import SignInDialog
 from fieldsales.ui.views.sync_sheet import SyncSheet
 
@@ -52,6 +54,15 @@ class Shell:
             ft.Icons.ARROW_BACK, tooltip="Terug", on_click=self.back, key="back", visible=False
         )
         self.title = ft.Text("", key="screen-title")
+        # Global search from every screen: one tap, beside the sync indicator.
+        self.search_button = ft.IconButton(
+            icon=ft.Icon(ft.Icons.SEARCH, semantics_label="Zoeken"),
+            tooltip="Zoeken in klanten, contactpersonen, bezoeken en offertes",
+            on_click=self.open_search,
+            width=TOUCH_TARGET,
+            height=TOUCH_TARGET,
+            key="search-action",
+        )
         self.app_bar = ft.AppBar(
             leading=self.back_button,
             automatically_imply_leading=False,
@@ -155,6 +166,10 @@ class Shell:
         screen.refresh()
         self._show(screen)
 
+    def open_search(self) -> None:
+        """Zoeken over the current screen; back returns to it."""
+        self.open(SearchScreen(self.ctx))
+
     def replace_top(self, screen: Screen) -> None:
         """Close the current detail screen and open another (e.g. after saving a form)."""
         if self.stack:
@@ -168,7 +183,8 @@ class Shell:
         self.content.content = screen.body
         self.title.value = screen.title
         self.back_button.visible = bool(self.stack)
-        self.app_bar.actions = [*screen.actions, self.sync.control]
+        self.search_button.visible = not isinstance(screen, SearchScreen)
+        self.app_bar.actions = [*screen.actions, self.search_button, self.sync.control]
         self.page.floating_action_button = screen.fab
         self.refresh_sync_state()
 
