@@ -26,11 +26,20 @@ from fieldsales.domain.plan_workflow import Actor
 from fieldsales.records import Customer, Visit
 from fieldsales.reports.year import year_report
 from fieldsales.services import preparation, visits
+from fieldsales.services.search import global_search
 from fieldsales.store import Store, open_store
 from fieldsales.store.bulk import upsert_records
 from fieldsales.store.queries import search_customers
 
-TARGETS = {"search_p95_ms": 10.0, "prep_ms": 50.0, "year_report_ms": 300.0, "write_ratio": 3.0}
+TARGETS = {
+    "search_p95_ms": 10.0,
+    # Zoeken searches four kinds per keystroke and the screen redraws its rows after it: the
+    # search's share of a keystroke that feels instant (~100 ms) on a slower phone.
+    "global_search_p95_ms": 50.0,
+    "prep_ms": 50.0,
+    "year_report_ms": 300.0,
+    "write_ratio": 3.0,
+}
 
 
 def load_portfolio(directory: Path, *, seed: int, today: date) -> tuple[Store, Any, float]:
@@ -65,6 +74,18 @@ def bench_search(store: Store, names: list[str], owner_id: str) -> dict[str, flo
         start = time.perf_counter()
         with store.read() as session:  # a keystroke opens its own read, as the UI does
             search_customers(session, text, limit=20, owner_id=owner_id)
+        samples.append((time.perf_counter() - start) * 1000)
+    return summary_ms(samples)
+
+
+def bench_global_search(store: Store, names: list[str], actor: Actor) -> dict[str, float]:
+    """The same keystrokes through Zoeken's service: customers, contacts, visits and quotes."""
+    samples = []
+    for text in keystrokes(names):
+        if len(text) < 2:  # the screen searches from two characters on
+            continue
+        start = time.perf_counter()
+        global_search(store, actor=actor, text=text, limit=11)
         samples.append((time.perf_counter() - start) * 1000)
     return summary_ms(samples)
 
@@ -182,6 +203,7 @@ def run(*, quick: bool = False, seed: int = 1) -> Result:
         names = [c.name for c in rng.sample(customers, 40 if quick else 100)]
 
         search = bench_search(store, names, seller.id)
+        everything = bench_global_search(store, names, actor)
         prep_customers = rng.sample(customers, 20 if quick else 100)
         prep_samples = []
         for customer in prep_customers:
@@ -216,6 +238,7 @@ def run(*, quick: bool = False, seed: int = 1) -> Result:
         "volumes": summary,
         "load_seconds": round(load_s, 2),
         "search": search,
+        "global_search": everything,
         "visit_preparation": prep,
         "year_report": report,
         "write_path": {**write, "quick_visit_done_service_per_s": round(service_per_s, 1)},
@@ -228,6 +251,13 @@ def run(*, quick: bool = False, seed: int = 1) -> Result:
         f"{search['p50_ms']:.2f} / {search['p95_ms']:.2f} ms ({search['n']} keystrokes)",
         "p95 < 10 ms",
         search["p95_ms"] < TARGETS["search_p95_ms"],
+    )
+    result.add(
+        "Zoeken (customers, contacts, visits, quotes) p50 / p95",
+        f"{everything['p50_ms']:.1f} / {everything['p95_ms']:.1f} ms "
+        f"({everything['n']} keystrokes)",
+        "p95 < 50 ms",
+        everything["p95_ms"] < TARGETS["global_search_p95_ms"],
     )
     result.add(
         "visit preparation p50 / p95",
