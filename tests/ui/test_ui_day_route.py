@@ -4,9 +4,11 @@ app in order, and the planned visits as an .ics file."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import flet as ft
+import pytest
 from flet_harness import FletHarness
 from test_ui_attachments import as_device
 from ui_data import Day, clock
@@ -15,6 +17,7 @@ from fieldsales.domain.plan_workflow import Actor
 from fieldsales.services import customers, visits
 from fieldsales.store import Store
 from fieldsales.ui.main import build_app
+from fieldsales.ui.views import attachments as attachments_view
 
 # Bakkerij Jansen in Utrecht (09:00), Van Dijk in Amsterdam (11:00), Hotel De Linde in Zeist
 # (14:30): planned, the day drives Utrecht - Amsterdam - Zeist and back; Amsterdam first, then
@@ -95,7 +98,7 @@ async def test_without_open_visits_there_is_no_route(store: Store, actor: Actor,
 
 
 async def test_planned_visits_go_to_the_calendar_as_an_ics_file(
-    store: Store, actor: Actor, day: Day, tmp_path: Any
+    store: Store, actor: Actor, day: Day, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     h = await launch(store, actor)
     saved: list[dict[str, Any]] = []
@@ -110,10 +113,11 @@ async def test_planned_visits_go_to_the_calendar_as_an_ics_file(
     assert "LOCATION:Dorpsstraat 12\\, 3511 AB Utrecht" in text
     assert h.snack_texts()[-1] == "'bezoeken.ics' wordt gedownload."
 
-    # On a laptop the file is written next to the store and opened by the calendar program.
+    # On a laptop the file is saved in Downloads and opened by the calendar program.
+    monkeypatch.setattr(attachments_view, "export_directory", lambda fallback: tmp_path)
     await as_device(h, "linux")
     await h.click(h.get(key="day-calendar"))
-    target = store.path.parent / "exports" / "bezoeken.ics"
+    target = tmp_path / "bezoeken.ics"
     assert h.launched_urls() == [target.as_uri()]
     assert target.read_text(encoding="utf-8").count("BEGIN:VEVENT") == 3
     assert h.crashes() == []

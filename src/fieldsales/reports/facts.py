@@ -313,3 +313,21 @@ def product_facts(session: Session) -> list[ProductFact]:
         products.c.list_price_cents,
     ).where(products.c.deleted.is_(False))
     return [ProductFact(*row) for row in session.execute(query)]
+
+
+def owners_by_id(
+    session: Session,
+    cls: type[Order] | type[SalesTarget] | type[DeviationCause],
+    *,
+    since: date | None = None,
+) -> dict[str, str]:
+    """``id -> owner_id`` of the live orders, targets or deviation causes (orders from ``since``).
+
+    The facts carry no owner; a team report splits the team's facts per salesperson with this
+    (a sale line by its ``order_id``, a target by ``target_id``, a cause by ``cause_id``).
+    """
+    table = _t(cls)
+    query: AnySelect = select(table.c.id, table.c.owner_id).where(table.c.deleted.is_(False))
+    if since is not None and cls is Order:
+        query = query.where(table.c.order_date >= since)
+    return dict(_raw_rows(session, query))

@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 import flet as ft
+from platformdirs import user_downloads_dir
 
 from fieldsales.records import Attachment
 from fieldsales.services import browse
@@ -108,10 +109,6 @@ def state_text(row: browse.AttachmentRow) -> str:
         return f"Mislukt: {row.error_message or 'onbekende reden'}"
     # No row yet: the next sync adopts the record (upload when the bytes are here).
     return "Wacht op verzending" if row.on_device else "Nog niet opgehaald"
-
-
-#: Where a computer keeps the files the app makes (next to the store).
-EXPORTS_DIR = "exports"
 
 
 class Mode(StrEnum):
@@ -225,24 +222,44 @@ async def open_file(ctx: AppContext, a: Attachment) -> None:
 
 
 async def offer_bytes(ctx: AppContext, filename: str, data: bytes) -> None:
-    """A file the app made (a calendar export) to the user: on a computer written to the
-    ``exports`` folder next to the store and opened; downloaded or saved elsewhere."""
+    """A file the app made (a calendar, a report) to the user: on a computer saved in the
+    Downloads folder and opened; downloaded in a browser; saved where the user picks on a phone."""
     if mode_of(ctx.page) is Mode.DESKTOP:
-        folder = ctx.store.path.parent / EXPORTS_DIR
-        target = folder / filename
         try:
-            await asyncio.to_thread(_write, target, data)
+            path = await asyncio.to_thread(
+                save_export, export_directory(ctx.store.path.parent), filename, data
+            )
         except OSError:
-            ctx.toast(f"'{filename}' kon niet worden bewaard in {folder}.")
+            ctx.toast(f"'{filename}' kon niet worden bewaard op deze computer.")
             return
-        await ctx.open_url(target.as_uri(), what=f"'{filename}'")
+        ctx.toast(f"'{path.name}' is bewaard in {path.parent} en wordt geopend.")
+        await ctx.open_url(path.as_uri(), what=f"'{path.name}'")
         return
     await save_bytes(ctx, filename, data)
 
 
-def _write(target: Path, data: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(data)
+def export_directory(fallback: Path) -> Path:
+    """Where a desktop export goes: the user's Downloads folder, else next to the app's data."""
+    try:
+        downloads = Path(user_downloads_dir())
+    except Exception:  # an unusual platform without one
+        downloads = None
+    if downloads is not None and downloads.is_dir():
+        return downloads
+    return fallback / "exports"
+
+
+def save_export(directory: Path, name: str, data: bytes) -> Path:
+    """Write the file under a name not yet taken (an earlier export may be open in Excel)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    stem, suffix = Path(name).stem, Path(name).suffix
+    path = directory / name
+    n = 2
+    while path.exists():
+        path = directory / f"{stem}-{n}{suffix}"
+        n += 1
+    path.write_bytes(data)
+    return path
 
 
 async def save_bytes(ctx: AppContext, filename: str, data: bytes) -> None:

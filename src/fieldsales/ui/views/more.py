@@ -12,6 +12,7 @@ from fieldsales.ui.sync_view import indicator_view, n
 from fieldsales.ui.theme import BIG_TARGET
 from fieldsales.ui.views.attention import AttentionScreen
 from fieldsales.ui.views.day_end import open_day_end
+from fieldsales.ui.views.results import ResultsScreen
 from fieldsales.ui.views.sign_in import SignInDialog
 from fieldsales.ui.widgets import heading
 
@@ -46,6 +47,14 @@ class MoreScreen(Screen):
             on_click=self._open_attention,
             key="more-attention",
         )
+        self.results = ft.ListTile(
+            leading=ft.Icon(ft.Icons.INSIGHTS),
+            title=ft.Text("Resultaten"),
+            subtitle=ft.Text("Omzet, targets en afwijkingen per periode; export naar Excel"),
+            trailing=ft.Icon(ft.Icons.CHEVRON_RIGHT),
+            on_click=self._open_results,
+            key="more-results",
+        )
         self.sign_in = ft.OutlinedButton(
             "Inloggen bij de server",
             icon=ft.Icons.LOGIN,
@@ -65,6 +74,7 @@ class MoreScreen(Screen):
         )
         self._body = ft.ListView(
             [
+                self.results,
                 heading("Gebruiker"),
                 self.user,
                 heading("Weergave"),
@@ -124,6 +134,10 @@ class MoreScreen(Screen):
     def _open_attention(self) -> None:
         if self.ctx.shell is not None:
             self.ctx.shell.open(AttentionScreen(self.ctx))
+
+    def _open_results(self) -> None:
+        if self.ctx.shell is not None:
+            self.ctx.shell.open(ResultsScreen(self.ctx))
 
     def _theme_changed(self, e: ft.Event[ft.SegmentedButton]) -> None:
         selected = e.control.selected or ["system"]
