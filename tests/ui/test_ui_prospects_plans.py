@@ -1,4 +1,5 @@
-"""Bellijst (call outcome in one flow, a new prospect) and Plannen (status of account plans)."""
+"""Bellijst (call outcome in one flow, a new prospect) and Plannen (status of account plans;
+a plan opens from the list)."""
 
 from __future__ import annotations
 
@@ -93,7 +94,7 @@ async def test_new_prospect_with_field_error_then_saved(store: Store, actor: Act
     )
 
 
-async def test_plans_show_status_and_open_the_customer(store: Store, actor: Actor) -> None:
+async def test_plans_show_status_and_open_the_plan(store: Store, actor: Actor) -> None:
     customer = customers.create_customer(store, actor=actor, name="Bakkerij Jansen")
     plan = plans.create_plan(store, actor=actor, customer_id=customer.id, year=2026)
     h = await open_tab(store, actor, 3)
@@ -101,5 +102,5 @@ async def test_plans_show_status_and_open_the_customer(store: Store, actor: Acto
     assert h.has_text("Concept · nog niet ingediend")
     assert plan.status is PlanStatus.DRAFT
     await h.click(h.get(key=f"plan-{plan.id}"))
-    assert h.get(key="screen-title").value == "Klantdossier"
-    assert h.get(key="file-name").value == "Bakkerij Jansen"
+    assert h.get(key="screen-title").value == "Accountplan"
+    assert h.get(key="plan-header").value == "Bakkerij Jansen · 2026"
