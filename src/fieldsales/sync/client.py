@@ -497,6 +497,22 @@ class SyncClient:
             )
         return parsed
 
+    def decide_plan(self, plan_id: str, *, approve: bool, comment: str) -> dict[str, Any]:
+        """``POST /plans/{id}/approve|reject``: a manager's decision is taken by the server, not
+        pushed (a push that changes a plan's status is refused); returns the decided plan as a
+        wire record, for the device to apply as if pulled."""
+        action = "approve" if approve else "reject"
+        response = self._checked(
+            self._authed("POST", f"/plans/{plan_id}/{action}", json={"comment": comment})
+        )
+        try:
+            record = WireRecord.model_validate_json(response.content)
+        except PydanticValidationError as exc:
+            raise SyncServerError(
+                "De server stuurde een onleesbaar antwoord.", code="sync_bad_response"
+            ) from exc
+        return record.model_dump(mode="json")
+
     def pull(self, cursor: int, *, limit: int | None = None, epoch: str | None = None) -> PullPage:
         """``GET /sync/pull``: the changes after ``cursor`` in the user's scope, one page."""
         params: dict[str, Any] = {"cursor": cursor}

@@ -33,6 +33,7 @@ from fieldsales.sync.background import (
     stored_tokens,
 )
 from fieldsales.sync.client import SyncClient, Tokens, make_http_client
+from fieldsales.sync.decisions import decide_plan_on_server
 from fieldsales.sync.engine import ProgressCallback, SyncOptions
 from fieldsales.sync.errors import (
     SyncAuthError,
@@ -302,6 +303,20 @@ class SyncHub:
             raise SyncAuthError("Log in om te synchroniseren.", code="sync_login_required")
         with self._in_foreground():
             return background.day_end(progress=progress, cancel=cancel or threading.Event())
+
+    def decide_plan(self, *, plan_id: str, approve: bool, comment: str) -> None:
+        """A manager's decision, taken by the server (blocking: run it off the UI thread); the
+        next sync brings the rest (the decided version record)."""
+        client = self.client
+        if client is None or not self.signed_in:
+            raise SyncAuthError(
+                "Log in bij de server om over een accountplan te beslissen.",
+                code="sync_login_required",
+            )
+        decide_plan_on_server(
+            client, self.store, plan_id=plan_id, approve=approve, comment=comment
+        )
+        self.sync_now()
 
     @contextmanager
     def _in_foreground(self) -> Iterator[None]:
