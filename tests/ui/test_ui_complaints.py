@@ -128,7 +128,7 @@ async def test_a_recorded_complaint_is_stored_and_shown_in_the_file(
     assert tile.subtitle.value.splitlines() == [
         "Open: Bonen smaken muf, partij 2611",
         "Gemeld door Sanne de Boer 1",
-        "→ Vervangende zak brengen (01-12-2026)",
+        "Vervolg: Vervangende zak brengen (01-12-2026)",
     ]
     assert h.find(key=f"complaint-follow-up-{complaint.id}")
     assert h.find(key=f"complaint-resolve-{complaint.id}")
@@ -193,7 +193,7 @@ async def test_follow_up_resolve_and_close(store: Store, actor: Actor, day: Day)
     tile = h.get(key=f"complaint-{complaint.id}")
     assert tile.subtitle.value.splitlines() == [
         "In behandeling: Levering twee dagen te laat",
-        "→ Planning bellen (30-11-2026)",
+        "Vervolg: Planning bellen (30-11-2026)",
     ]
 
     # Opgelost: asks how; an empty answer is refused at the field.

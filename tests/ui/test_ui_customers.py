@@ -135,7 +135,7 @@ async def test_tapping_a_customer_opens_its_file(store: Store, actor: Actor, day
     assert "OF-" in texts  # open quote number
     assert "€ 2.297,79" in texts  # 1.899,00 + 21 % BTW
     assert "27-11-2026 · score 4" in texts  # last visit with its score
-    assert "→ Proefpakket sturen (01-12-2026)" in texts  # and its follow-up
+    assert "Vervolg: Proefpakket sturen (01-12-2026)" in texts  # and its follow-up
     assert "Geen bezoek gepland." in texts
     await h.click(h.get(key="back"))
     assert h.get(key="screen-title").value == "Klanten"

@@ -528,6 +528,8 @@ async def test_plan_entry_writes_the_coming_years_plan_then_opens_it(
     await h.click(h.get(key="plan-open-file"))  # the whole file one tap away
     assert h.get(key="screen-title").value == "Klantdossier"
     assert h.get(key="file-name").value == "Bakkerij Jansen"
+    # and the file leads back to the plan, under its header
+    assert h.get(key="plan-entry-2027").tooltip == "Accountplan 2027 openen (concept)"
 
     # A manager opens the team's plans from a file but does not write them.
     shells.clear()

@@ -149,9 +149,10 @@ def _complaint_card(
     if contact:
         lines.append(f"Gemeld door {contact}")
     for f in follow_ups:
-        mark = "✓" if f.status is FollowUpStatus.DONE else "→"
+        # Words, not arrows or ticks: the offline web build's font has no such glyphs.
+        mark = "Gedaan" if f.status is FollowUpStatus.DONE else "Vervolg"
         lines.append(
-            f"{mark} {f.description}" + (f" ({fmt.short_date(f.due_on)})" if f.due_on else "")
+            f"{mark}: {f.description}" + (f" ({fmt.short_date(f.due_on)})" if f.due_on else "")
         )
     if k.status is ComplaintStatus.RESOLVED:
         when = f" ({fmt.short_date(k.resolved_on)})" if k.resolved_on else ""

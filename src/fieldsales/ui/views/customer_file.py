@@ -30,6 +30,7 @@ from fieldsales.ui.views.complaints import complaints_section
 from fieldsales.ui.views.customer_edit import ContactDialog, CustomerEditDialog, LostDialog
 from fieldsales.ui.views.follow_up_done import done_button
 from fieldsales.ui.views.order_entry import DocumentKind, OrderEntryScreen
+from fieldsales.ui.views.plan_editor import plan_entry
 from fieldsales.ui.views.plan_visit import PlanVisitDialog
 from fieldsales.ui.views.quote_actions import quote_menu
 from fieldsales.ui.views.visit_report import VisitReportScreen
@@ -79,6 +80,7 @@ class CustomerFileView:
         self.control.controls = [
             *self.intro,
             self._header(file),
+            plan_entry(self.ctx, self.customer_id),
             self._contacts(file),
             self._planned(file),
             self._last_visits(file),
@@ -254,7 +256,8 @@ class CustomerFileView:
             score = f" · score {v.satisfaction}" if v.satisfaction is not None else ""
             lines = [p for p in (v.topics, v.agreements) if p]
             lines += [
-                f"→ {f.description}" + (f" ({fmt.short_date(f.due_on)})" if f.due_on else "")
+                # "Vervolg:", not an arrow: the offline web build's font has no arrow glyph.
+                f"Vervolg: {f.description}" + (f" ({fmt.short_date(f.due_on)})" if f.due_on else "")
                 for f in item.follow_ups
             ]
             tiles.append(

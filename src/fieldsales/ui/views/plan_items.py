@@ -30,8 +30,6 @@ from fieldsales.records import PlanAction, PlanGoal
 from fieldsales.services import browse, plan_views
 from fieldsales.services.errors import InvalidInput
 from fieldsales.services.plans import add_action, add_goal, update_action, update_goal
-from fieldsales.services.visits import plan_visit
-from fieldsales.ui import format as fmt
 from fieldsales.ui.context import USER_ERRORS, AppContext, user_message
 from fieldsales.ui.views.form_dialog import FormDialog
 from fieldsales.ui.views.plan_text import (
@@ -40,7 +38,7 @@ from fieldsales.ui.views.plan_text import (
     TARGET_LABEL,
     number_text,
 )
-from fieldsales.ui.views.plan_visit import NO_CONTACT, PlanVisitDialog
+from fieldsales.ui.views.plan_visit import PlanVisitDialog
 from fieldsales.ui.widgets import DateField
 
 T = TypeVar("T")
@@ -312,28 +310,8 @@ class ActionVisitDialog(PlanVisitDialog):
         *,
         on_planned: Callable[[], Any],
     ) -> None:
-        super().__init__(ctx, file, on_planned=on_planned)
+        super().__init__(ctx, file, on_planned=on_planned, plan_action_id=action.id)
         self.action = action
         self.topics.value = action.description
         if action.due_on is not None and action.due_on >= ctx.today():
             self.when.date.set(action.due_on)
-
-    def save(self) -> None:
-        start = self.when.value()
-        if start is None:
-            return
-        contact = self.contact.value if self.contact.value != NO_CONTACT else None
-        visit = self.ctx.call(
-            plan_visit,
-            customer_id=self.customer.id,
-            start=start,
-            duration_minutes=int(self.length.value or 60),
-            contact_id=contact,
-            topics=self.topics.value,
-            plan_action_id=self.action.id,
-        )
-        if visit is None:
-            return
-        self.close()
-        self.on_planned()
-        self.ctx.toast(f"Bezoek bij {self.customer.name} gepland op {fmt.day_at(start)}.")

@@ -84,11 +84,20 @@ def length_text(minutes: int) -> str:
 
 
 class PlanVisitDialog(FormDialog):
+    """``plan_action_id``: the account plan action the visit carries out (reporting the visit
+    ticks the action off)."""
+
     def __init__(
-        self, ctx: AppContext, file: browse.CustomerFile, *, on_planned: Callable[[], Any]
+        self,
+        ctx: AppContext,
+        file: browse.CustomerFile,
+        *,
+        on_planned: Callable[[], Any],
+        plan_action_id: str | None = None,
     ) -> None:
         self.customer = file.customer
         self.on_planned = on_planned
+        self.plan_action_id = plan_action_id
         self.when = VisitWhen(ctx, key="plan")
         self.length = ft.Dropdown(
             label="Duur",
@@ -139,6 +148,7 @@ class PlanVisitDialog(FormDialog):
             duration_minutes=int(self.length.value or 60),
             contact_id=contact,
             topics=self.topics.value,
+            plan_action_id=self.plan_action_id,
         )
         if visit is None:  # refused: the reason is shown
             return
