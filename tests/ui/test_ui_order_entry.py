@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 import flet as ft
 import pytest
@@ -27,7 +27,8 @@ from fieldsales.records import Attachment, Customer, FollowUp, Order, OrderLine,
 from fieldsales.services import customers, sales
 from fieldsales.store import Store
 
-TODAY = date(2026, 11, 27)  # ui_data.NOW's day
+TODAY = date(2026, 11, 27)
+T = TypeVar("T", Order, Quote)  # ui_data.NOW's day
 
 
 @pytest.fixture
@@ -46,9 +47,9 @@ def catalogue(store: Store) -> list[Product]:
     return [*products, books]
 
 
-def stored(store: Store, cls: type[Order] | type[Quote]) -> list[Order] | list[Quote]:
+def stored(store: Store, cls: type[T]) -> list[T]:
     with store.read() as session:
-        return list(session.exec(select(cls)).all())  # type: ignore[arg-type]
+        return list(session.exec(select(cls)).all())
 
 
 async def open_entry(store: Store, actor: Actor, day: Day, kind: str) -> FletHarness:

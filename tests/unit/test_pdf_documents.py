@@ -15,8 +15,7 @@ from fieldsales.documents.quote import QuoteSheet, SheetLine, VatRow, render_quo
 
 
 def read(data: bytes) -> pypdf.PdfReader:
-    reader = pypdf.PdfReader(io.BytesIO(data), strict=True)
-    return reader
+    return pypdf.PdfReader(io.BytesIO(data), strict=True)
 
 
 def sheet(lines: int = 2, notes: str = "") -> QuoteSheet:

@@ -313,9 +313,7 @@ class SyncHub:
                 "Log in bij de server om over een accountplan te beslissen.",
                 code="sync_login_required",
             )
-        decide_plan_on_server(
-            client, self.store, plan_id=plan_id, approve=approve, comment=comment
-        )
+        decide_plan_on_server(client, self.store, plan_id=plan_id, approve=approve, comment=comment)
         self.sync_now()
 
     @contextmanager
