@@ -207,9 +207,8 @@ async def test_preparation_sheet_is_one_tap_away_and_marks_the_visit_prepared(
     assert h.crashes() == []
 
 
-async def test_preparation_sheet_shows_revenue_complaints_and_what_to_offer(
-    store: Store, actor: Actor, day: Day
-) -> None:
+def sold_and_complained(store: Store, actor: Actor, day: Day) -> None:
+    """Bakkerij Jansen bought 10 kg of coffee in March and complained twice about deliveries."""
     products = add_catalogue(store)
     customer = day.customers[0]
     sales.create_order(
@@ -228,6 +227,12 @@ async def test_preparation_sheet_shows_revenue_complaints_and_what_to_offer(
             description="Levering te laat",
             reported_on=reported,
         )
+
+
+async def test_preparation_sheet_shows_revenue_complaints_and_what_to_offer(
+    store: Store, actor: Actor, day: Day
+) -> None:
+    sold_and_complained(store, actor, day)
     h = await launch(store, actor)
     await h.click(h.get(key=f"prepare-{day.visits[0].id}"))
     assert h.crashes() == []
@@ -244,24 +249,7 @@ async def test_preparation_sheet_shows_revenue_complaints_and_what_to_offer(
 async def test_the_preparation_prints_as_a_pdf_with_what_the_screen_shows(
     store: Store, actor: Actor, day: Day
 ) -> None:
-    products = add_catalogue(store)
-    customer = day.customers[0]
-    sales.create_order(
-        store,
-        actor=actor,
-        customer_id=customer.id,
-        lines=[sales.LineRequest(product_id=products[0].id, quantity=Decimal(10))],
-        order_date=date(2026, 3, 2),
-    )
-    for reported in (date(2026, 10, 1), date(2026, 11, 2)):
-        complaints.record_complaint(
-            store,
-            actor=actor,
-            customer_id=customer.id,
-            category=ComplaintCategory.DELIVERY,
-            description="Levering te laat",
-            reported_on=reported,
-        )
+    sold_and_complained(store, actor, day)
     h = await launch(store, actor)
     await h.click(h.get(key=f"prepare-{day.visits[0].id}"))
     saved: list[dict[str, Any]] = []

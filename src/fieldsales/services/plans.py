@@ -129,11 +129,7 @@ def update_goal(
 
 
 def remove_goal(store: Store, *, actor: Actor, goal_id: str) -> None:
-    with transaction(store) as uow:
-        goal = load(uow.session, PlanGoal, goal_id)
-        _load_editable(uow, actor, goal.plan_id)
-        uow.delete(goal)
-        uow.commit()
+    _remove_item(store, actor, PlanGoal, goal_id)
 
 
 def add_action(
@@ -179,10 +175,17 @@ def update_action(
 
 
 def remove_action(store: Store, *, actor: Actor, action_id: str) -> None:
+    _remove_item(store, actor, PlanAction, action_id)
+
+
+def _remove_item(
+    store: Store, actor: Actor, cls: type[PlanGoal] | type[PlanAction], item_id: str
+) -> None:
+    """A goal or action leaves a plan that may still be edited (a tombstone, so it syncs)."""
     with transaction(store) as uow:
-        action = load(uow.session, PlanAction, action_id)
-        _load_editable(uow, actor, action.plan_id)
-        uow.delete(action)
+        item = load(uow.session, cls, item_id)
+        _load_editable(uow, actor, item.plan_id)
+        uow.delete(item)
         uow.commit()
 
 

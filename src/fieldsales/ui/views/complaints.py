@@ -36,12 +36,11 @@ from fieldsales.services.complaints import (
     record_complaint,
     resolve_complaint,
 )
-from fieldsales.services.errors import InvalidInput
 from fieldsales.ui import format as fmt
-from fieldsales.ui.context import USER_ERRORS, AppContext, user_message
+from fieldsales.ui.context import AppContext
 from fieldsales.ui.labels import COMPLAINT_CATEGORY, COMPLAINT_STATUS
 from fieldsales.ui.theme import TOUCH_TARGET
-from fieldsales.ui.views.form_dialog import FormDialog
+from fieldsales.ui.views.form_dialog import FormDialog, call_at_fields
 from fieldsales.ui.widgets import DateField, section
 
 T = TypeVar("T")
@@ -203,39 +202,6 @@ def _action(text: str, icon: ft.IconData, on_click: Callable[[], Any], *, ident:
 
 
 # --- saving with errors at their fields ----------------------------------------------------------
-
-
-def _show_error(control: ft.Control, message: str | None) -> None:
-    if isinstance(control, ft.Dropdown):
-        control.error_text = message
-    elif isinstance(control, ft.TextField):
-        control.error = message
-
-
-def _call_at_fields(
-    ctx: AppContext,
-    fields: Mapping[str, ft.Control],
-    service: Callable[..., T],
-    /,
-    **kwargs: Any,
-) -> T | None:
-    """``ctx.call``, except that an input error naming one of ``fields`` shows at that field."""
-    for control in fields.values():
-        _show_error(control, None)
-    try:
-        result = service(ctx.store, actor=ctx.actor, **kwargs)
-    except InvalidInput as exc:
-        at = fields.get(exc.field or "")
-        if at is None:
-            ctx.toast(user_message(exc))
-        else:
-            _show_error(at, exc.message)
-        return None
-    except USER_ERRORS as exc:
-        ctx.toast(user_message(exc))
-        return None
-    ctx.data_changed()
-    return result
 
 
 def _due_date(
@@ -413,7 +379,7 @@ class RecordComplaintDialog(FormDialog):
         ok, due = _due_date(self.ctx, self.follow_up_on, required_text=self.follow_up.value or "")
         if category is None or not ok:
             return
-        complaint = _call_at_fields(
+        complaint = call_at_fields(
             self.ctx,
             {"description": self.description, "contact": self.contact},
             record_complaint,
@@ -471,7 +437,7 @@ class FollowUpDialog(FormDialog):
         ok, due = _due_date(self.ctx, self.due)
         if not ok:
             return
-        follow_up = _call_at_fields(
+        follow_up = call_at_fields(
             self.ctx,
             {"description": self.description},
             add_complaint_follow_up,
@@ -511,7 +477,7 @@ class ResolveDialog(FormDialog):
         )
 
     def save(self) -> None:
-        resolved = _call_at_fields(
+        resolved = call_at_fields(
             self.ctx,
             {"resolution": self.resolution},
             resolve_complaint,

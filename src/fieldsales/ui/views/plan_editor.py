@@ -45,12 +45,8 @@ from fieldsales.ui import format as fmt
 from fieldsales.ui.context import USER_ERRORS, AppContext, user_message
 from fieldsales.ui.screen import Screen
 from fieldsales.ui.theme import TOUCH_TARGET
-from fieldsales.ui.views.plan_items import (
-    ActionDialog,
-    ActionVisitDialog,
-    GoalDialog,
-    call_at_fields,
-)
+from fieldsales.ui.views.form_dialog import call_at_fields
+from fieldsales.ui.views.plan_items import ActionDialog, ActionVisitDialog, GoalDialog
 from fieldsales.ui.views.plan_review import DecisionDialog, ReviseDialog, SubmitDialog, revise_now
 from fieldsales.ui.views.plan_text import goal_line, status_line, target_text
 from fieldsales.ui.views.plan_versions import versions_section

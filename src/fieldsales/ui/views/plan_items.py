@@ -15,7 +15,7 @@ visit is reported, the action is ticked off by itself.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -28,10 +28,9 @@ from fieldsales.domain.labels import label
 from fieldsales.domain.money import format_cents, parse_amount, parse_decimal
 from fieldsales.records import PlanAction, PlanGoal
 from fieldsales.services import browse, plan_views
-from fieldsales.services.errors import InvalidInput
 from fieldsales.services.plans import add_action, add_goal, update_action, update_goal
-from fieldsales.ui.context import USER_ERRORS, AppContext, user_message
-from fieldsales.ui.views.form_dialog import FormDialog
+from fieldsales.ui.context import AppContext
+from fieldsales.ui.views.form_dialog import FormDialog, call_at_fields
 from fieldsales.ui.views.plan_text import (
     ACTION_KINDS,
     GOAL_KINDS,
@@ -45,35 +44,6 @@ T = TypeVar("T")
 
 #: The product group choice "no group": the goal is about the customer's total.
 ALL_GROUPS = "-"
-
-
-def show_error(control: ft.Control, message: str | None) -> None:
-    if isinstance(control, ft.Dropdown):
-        control.error_text = message
-    elif isinstance(control, ft.TextField):
-        control.error = message
-
-
-def call_at_fields(
-    ctx: AppContext, fields: Mapping[str, ft.Control], service: Callable[..., T], /, **kwargs: Any
-) -> T | None:
-    """``ctx.call``, except that an input error naming one of ``fields`` shows at that field."""
-    for control in fields.values():
-        show_error(control, None)
-    try:
-        result = service(ctx.store, actor=ctx.actor, **kwargs)
-    except InvalidInput as exc:
-        at = fields.get(exc.field or "")
-        if at is None:
-            ctx.toast(user_message(exc))
-        else:
-            show_error(at, exc.message)
-        return None
-    except USER_ERRORS as exc:
-        ctx.toast(user_message(exc))
-        return None
-    ctx.data_changed()
-    return result
 
 
 class GoalDialog(FormDialog):

@@ -25,6 +25,7 @@ from fieldsales.ui.labels import COMPLAINT_CATEGORY, COMPLAINT_STATUS, QUOTE_STA
 from fieldsales.ui.screen import Screen
 from fieldsales.ui.views.attachments import offer_bytes
 from fieldsales.ui.views.preparation_sheet import (
+    contact_line,
     flag_text,
     preparation_pdf,
     revenue_line,
@@ -123,18 +124,7 @@ class PreparationScreen(Screen):
         facts = [p for p in (sheet.target_group.name if sheet.target_group else "", c.sector) if p]
         if sheet.next_visit_due is not None:
             facts.append(f"volgend bezoek volgens ritme: {fmt.short_date(sheet.next_visit_due)}")
-        contacts = [
-            " · ".join(
-                p
-                for p in (
-                    f"{k.first_name} {k.last_name}".strip(),
-                    k.job_title,
-                    fmt.phone_display(k.mobile or k.phone),
-                )
-                if p
-            )
-            for k in sheet.contacts
-        ]
+        contacts = [contact_line(k) for k in sheet.contacts]
         buttons: list[ft.Control] = [
             link_button(
                 ft.Icons.DIRECTIONS_CAR,

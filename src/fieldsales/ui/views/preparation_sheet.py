@@ -9,6 +9,7 @@ from datetime import datetime, time
 from fieldsales.documents.sheet import Section, Sheet, render_sheet
 from fieldsales.domain.enums import ComplaintCategory
 from fieldsales.domain.money import format_cents
+from fieldsales.records import Contact
 from fieldsales.services import browse
 from fieldsales.services.preparation import VisitPreparation
 from fieldsales.ui import format as fmt
@@ -37,6 +38,17 @@ def revenue_line(this_year: int, last_year: int, goal: int | None) -> str:
     return text + (f" · doel {format_cents(goal)}" if goal is not None else "")
 
 
+def contact_line(k: Contact, *, email: bool = False) -> str:
+    """``Sanne de Boer · Inkoper · 06 12 34 56 78`` (and the e-mail address on paper)."""
+    parts = (
+        f"{k.first_name} {k.last_name}".strip(),
+        k.job_title,
+        fmt.phone_display(k.mobile or k.phone),
+        (k.email or "") if email else "",
+    )
+    return " · ".join(p for p in parts if p)
+
+
 def sheet_filename(context: browse.VisitContext) -> str:
     day = context.visit.planned_start
     return f"Voorbereiding {context.customer.name} {fmt.short_date(day)}.pdf"
@@ -54,19 +66,7 @@ def preparation_pdf(context: browse.VisitContext, sheet: VisitPreparation) -> by
     ]
     if sheet.next_visit_due is not None:
         intro.append(f"Volgend bezoek volgens ritme: {fmt.short_date(sheet.next_visit_due)}")
-    contacts = [
-        " · ".join(
-            p
-            for p in (
-                f"{k.first_name} {k.last_name}".strip(),
-                k.job_title,
-                fmt.phone_display(k.mobile or k.phone),
-                k.email or "",
-            )
-            if p
-        )
-        for k in sheet.contacts
-    ]
+    contacts = [contact_line(k, email=True) for k in sheet.contacts]
     revenue = [
         "Totaal: "
         + revenue_line(
