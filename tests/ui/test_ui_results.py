@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import flet as ft
+import pypdf
 import pytest
 from flet_harness import FletHarness
 from sqlmodel import select
@@ -315,3 +316,28 @@ def test_periods_step_by_their_own_unit() -> None:
     assert results_view.step("week", week_1, -1).label() == "week 52 2025"
     custom = Period(date(2026, 11, 2), date(2026, 11, 11))
     assert results_view.step("custom", custom, -1) == Period(date(2026, 10, 23), date(2026, 11, 1))
+
+
+async def test_the_report_is_exported_as_a_pdf_with_the_same_tables(
+    store: Store, actor: Actor
+) -> None:
+    seed(store, actor)
+    h = await open_results(store, actor)
+    saved: list[dict[str, Any]] = []
+    h.conn.method_handlers[("FilePicker", "save_file")] = lambda **kw: saved.append(kw)
+    await h.click(h.get(key="results-pdf"))
+    assert h.crashes() == []
+    [download] = saved
+    assert download["file_name"] == "resultaten-november-2026-anna-de-vries.pdf"
+    reader = pypdf.PdfReader(io.BytesIO(download["src_bytes"]), strict=True)
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    for expected in (
+        "Resultaten Anna de Vries",
+        "november 2026",
+        "Omzet",
+        "350,00",  # the same figure as the screen and the CSV
+        "540,00",
+        "Bakkerij Jansen",
+        "Afwijking per klant",
+    ):
+        assert expected in text, expected

@@ -146,3 +146,33 @@ def test_a_sheet_flows_its_sections_over_pages_and_says_when_one_is_empty() -> N
     assert all(f"Bezoek {i}:" in everything for i in range(60))
     assert "Geen openstaande offertes." in pages[-1]
     assert f"Pagina {len(pages)} van {len(pages)}" in pages[-1]
+
+
+def test_a_table_puts_figures_right_with_thousands_dots_and_repeats_its_header() -> None:
+    from fieldsales.documents.sheet import Grid, Section, Sheet, figure_text, render_sheet
+
+    assert [figure_text(c) for c in ("1234567,5", "-1234,00", "12", "abc 1234")] == [
+        "1.234.567,5",
+        "-1.234,00",
+        "12",
+        "abc 1234",
+    ]
+    rows = [
+        (f"Klant {i} met een tamelijk lange naam BV", f"{i * 1000},00", "12,5") for i in range(90)
+    ]
+    sheet = Sheet(
+        title="Resultaten Team",
+        created=datetime(2026, 11, 27, 12),
+        sections=[
+            Section("Omzet per klant", grid=Grid(("Klant", "Omzet", "%"), rows)),
+            Section("Nieuwe klanten", grid=Grid(("Klant", "Omzet"), []), empty="Geen."),
+        ],
+    )
+    reader = read(render_sheet(sheet))
+    pages = [p.extract_text() for p in reader.pages]
+    assert len(pages) >= 2
+    assert all("Omzet" in page for page in pages[:-1])  # the header again on every page
+    everything = "\n".join(pages)
+    assert "89.000,00" in everything
+    assert all(f"Klant {i} " in everything for i in range(90))
+    assert "Geen." in pages[-1]

@@ -1,4 +1,4 @@
-"""The Resultaten report as a CSV file that Dutch Excel opens as it should.
+"""The Resultaten report as a CSV file that Dutch Excel opens as it should, and as a PDF.
 
 Excel with Dutch settings splits columns on ``;`` (a comma is its decimal separator) and takes
 a file for UTF-8 only when it starts with a byte order mark; without one "€" and "ë" come out
@@ -18,9 +18,10 @@ import io
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time
 from decimal import Decimal
 
+from fieldsales.documents.sheet import Grid, Section, Sheet, render_sheet
 from fieldsales.domain.deviations import DeviationBreakdown
 from fieldsales.domain.facts import CauseFact
 from fieldsales.domain.labels import label
@@ -304,18 +305,37 @@ def report_tables(report: PeriodReport, names: ReportNames) -> list[Table]:
 
 def export_csv(report: PeriodReport, names: ReportNames, *, subject: str) -> bytes:
     """The whole report as one CSV file; ``subject`` says whose (a name, or "Team")."""
-    heading = (
+    return to_csv(report_tables(report, names), heading=_heading(report, subject))
+
+
+def _heading(report: PeriodReport, subject: str) -> tuple[str, ...]:
+    return (
         "Resultaten",
         subject,
         report.selected.label(),
         f"{day(report.period.start)} t/m {day(report.period.end)}",
         f"vergeleken met {day(report.previous_period.start)} t/m {day(report.previous_period.end)}",
     )
-    return to_csv(report_tables(report, names), heading=heading)
 
 
-def file_name(report: PeriodReport, subject: str) -> str:
+def export_pdf(report: PeriodReport, names: ReportNames, *, subject: str, made: date) -> bytes:
+    """The same tables as an A4 PDF, for the manager's file or a meeting."""
+    heading = _heading(report, subject)
+    sheet = Sheet(
+        title=f"Resultaten {subject}",
+        created=datetime.combine(made, time(12)),
+        intro=[f"{heading[2]}: {heading[3]}, {heading[4]}", f"Gemaakt op {day(made)}"],
+        sections=[
+            Section(t.title, grid=Grid(t.header, t.rows), empty="Niets in deze periode.")
+            for t in report_tables(report, names)
+        ],
+        footer=f"Resultaten {subject} · {heading[2]}",
+    )
+    return render_sheet(sheet)
+
+
+def file_name(report: PeriodReport, subject: str, *, suffix: str = ".csv") -> str:
     """``resultaten-november-2026-anna-de-vries.csv``: safe on every file system."""
     text = f"resultaten {report.selected.label()} {subject}".lower()
     slug = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
-    return f"{slug}.csv"
+    return f"{slug}{suffix}"

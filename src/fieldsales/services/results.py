@@ -20,7 +20,7 @@ from fieldsales.domain.enums import Role
 from fieldsales.domain.periods import Period
 from fieldsales.domain.plan_workflow import Actor
 from fieldsales.records import Customer, ProductGroup, UserProfile
-from fieldsales.reports.export import ReportNames, export_csv, file_name
+from fieldsales.reports.export import ReportNames, export_csv, export_pdf, file_name
 from fieldsales.reports.year import PeriodReport, period_report
 from fieldsales.services.errors import NotAllowed
 from fieldsales.store import Store
@@ -55,6 +55,14 @@ def export(results: Results) -> ExportFile:
     return ExportFile(
         name=file_name(results.report, results.subject),
         data=export_csv(results.report, results.names, subject=results.subject),
+    )
+
+
+def export_as_pdf(results: Results, *, made: date) -> ExportFile:
+    """The same tables as a PDF (for the manager's file)."""
+    return ExportFile(
+        name=file_name(results.report, results.subject, suffix=".pdf"),
+        data=export_pdf(results.report, results.names, subject=results.subject, made=made),
     )
 
 

@@ -176,6 +176,15 @@ class ResultsScreen(Screen):
             height=TOUCH_TARGET,
             key="results-export",
         )
+        self.pdf_button = ft.OutlinedButton(
+            "PDF",
+            icon=ft.Icons.PICTURE_AS_PDF_OUTLINED,
+            tooltip=f"Dit overzicht als PDF, om te bewaren of te delen. {action.why}",
+            on_click=self._export_pdf,
+            disabled=True,
+            height=TOUCH_TARGET,
+            key="results-pdf",
+        )
         self.sections = ft.ResponsiveRow(spacing=8, run_spacing=8, key="results-sections")
         self._body = ft.ListView(
             [
@@ -183,7 +192,7 @@ class ResultsScreen(Screen):
                 ft.Row([self.previous, self.period_text, self.next]),
                 self.custom,
                 ft.Row([self.owner]),
-                ft.Row([self.compared, self.export_button]),
+                ft.Row([self.compared, self.export_button, self.pdf_button], wrap=True),
                 self.progress,
                 self.status,
                 self.sections,
@@ -220,6 +229,7 @@ class ResultsScreen(Screen):
         self.status.value = "Resultaten worden berekend…"
         self.status.visible = True
         self.export_button.disabled = True
+        self.pdf_button.disabled = True
         self.ctx.page.run_task(self._compute, self._generation, self.period, self.owner_id, today)
 
     async def _compute(
@@ -270,6 +280,7 @@ class ResultsScreen(Screen):
             control.col = {"xs": 12, "lg": 6}
         self.sections.controls = built
         self.export_button.disabled = False
+        self.pdf_button.disabled = False
 
     # --- choosing what to see -------------------------------------------------------------------
 
@@ -355,6 +366,13 @@ class ResultsScreen(Screen):
         if res is None:
             return
         file = results_service.export(res)
+        await offer_bytes(self.ctx, file.name, file.data)
+
+    async def _export_pdf(self) -> None:
+        res = self.results
+        if res is None:
+            return
+        file = results_service.export_as_pdf(res, made=self.ctx.today())
         await offer_bytes(self.ctx, file.name, file.data)
 
 
