@@ -67,8 +67,18 @@ class OrderCatalogue:
 def order_catalogue(
     store: Store, *, actor: Actor, customer_id: str, on: date, usual_limit: int = 8
 ) -> OrderCatalogue:
+    return product_catalogue(
+        store, actor=actor, customer_id=customer_id, on=on, usual_limit=usual_limit
+    )
+
+
+def product_catalogue(
+    store: Store, *, actor: Actor, on: date, customer_id: str | None = None, usual_limit: int = 8
+) -> OrderCatalogue:
+    """Every active product at list price, or at the price ``customer_id`` pays (with what it
+    usually orders): the catalogue to present, and to enter an order from."""
     with store.read() as session:
-        customer = load_customer(session, actor, customer_id)
+        customer = load_customer(session, actor, customer_id) if customer_id else None
         groups = {
             g.id: g.name
             for g in session.exec(select(ProductGroup).where(col(ProductGroup.deleted).is_(False)))
@@ -79,7 +89,7 @@ def order_catalogue(
             .where(col(Product.active).is_(True))
             .order_by(col(Product.name))
         ).all()
-        entries = price_list_entries(session, customer.price_list_id)
+        entries = price_list_entries(session, customer.price_list_id) if customer else {}
         items = [
             CatalogueItem(
                 product=p,
@@ -90,6 +100,8 @@ def order_catalogue(
             )
             for p in products
         ]
+        if customer is None:
+            return OrderCatalogue(items=items, usual=[])
         times = func.count(col(OrderLine.id)).label("times")
         usual = session.exec(
             select(OrderLine.product_id, times)

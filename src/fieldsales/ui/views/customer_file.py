@@ -26,6 +26,7 @@ from fieldsales.ui.labels import (
 )
 from fieldsales.ui.screen import Screen
 from fieldsales.ui.views.attachments import attachment_tile
+from fieldsales.ui.views.catalogue import CatalogueScreen
 from fieldsales.ui.views.complaints import complaints_section
 from fieldsales.ui.views.customer_edit import ContactDialog, CustomerEditDialog, LostDialog
 from fieldsales.ui.views.follow_up_done import done_button
@@ -337,11 +338,32 @@ class CustomerFileView:
         ]
         orders = section("Recente orders", tiles, empty="Nog geen orders.")
         orders.controls.append(
-            self._document_button(
-                file, DocumentKind.ORDER, "Order invoeren", ft.Icons.ADD_SHOPPING_CART
+            ft.Row(
+                [
+                    self._document_button(
+                        file, DocumentKind.ORDER, "Order invoeren", ft.Icons.ADD_SHOPPING_CART
+                    ),
+                    ft.OutlinedButton(
+                        "Catalogus",
+                        icon=ft.Icons.INVENTORY_2_OUTLINED,
+                        tooltip=f"De catalogus met de prijzen van {file.customer.name}",
+                        on_click=lambda: self._open_catalogue(file),
+                        height=48,
+                        data="file-catalogue",
+                    ),
+                ],
+                wrap=True,
             )
         )
         return orders
+
+    def _open_catalogue(self, file: browse.CustomerFile) -> None:
+        if self.ctx.shell is not None:
+            self.ctx.shell.open(
+                CatalogueScreen(
+                    self.ctx, customer_id=file.customer.id, customer_name=file.customer.name
+                )
+            )
 
     def _document_button(
         self, file: browse.CustomerFile, kind: DocumentKind, text: str, icon: ft.IconData

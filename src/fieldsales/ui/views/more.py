@@ -1,5 +1,6 @@
-"""Meer: who is signed in, the theme (light, dark or as the device), and syncing: the state,
-the big "Dag afsluiten" button, what needs attention, signing in to the server."""
+"""Meer: Resultaten and the Catalogus, who is signed in, the theme (light, dark or as the
+device), and syncing: the state, the big "Dag afsluiten" button, what needs attention, signing in
+to the server."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from fieldsales.ui.screen import Screen
 from fieldsales.ui.sync_view import indicator_view, n
 from fieldsales.ui.theme import BIG_TARGET
 from fieldsales.ui.views.attention import AttentionScreen
+from fieldsales.ui.views.catalogue import CatalogueScreen
 from fieldsales.ui.views.day_end import open_day_end
 from fieldsales.ui.views.results import ResultsScreen
 from fieldsales.ui.views.sign_in import SignInDialog
@@ -55,6 +57,18 @@ class MoreScreen(Screen):
             on_click=self._open_results,
             key="more-results",
         )
+        self.catalogue = ft.ListTile(
+            leading=ft.Icon(ft.Icons.INVENTORY_2_OUTLINED),
+            title=ft.Text("Catalogus"),
+            subtitle=ft.Text("Alle producten met prijzen, ook zonder verbinding"),
+            trailing=ft.Icon(ft.Icons.CHEVRON_RIGHT),
+            on_click=lambda: (
+                self.ctx.shell.open(CatalogueScreen(self.ctx))
+                if self.ctx.shell is not None
+                else None
+            ),
+            key="more-catalogue",
+        )
         self.sign_in = ft.OutlinedButton(
             "Inloggen bij de server",
             icon=ft.Icons.LOGIN,
@@ -75,6 +89,7 @@ class MoreScreen(Screen):
         self._body = ft.ListView(
             [
                 self.results,
+                self.catalogue,
                 heading("Gebruiker"),
                 self.user,
                 heading("Weergave"),
