@@ -8,7 +8,6 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
-from conftest import Catalogue
 
 from fieldsales.domain.enums import DeviationCauseKind, GoalKind
 from fieldsales.domain.periods import Period
@@ -49,7 +48,7 @@ def coffee_group(store: Store) -> tuple[ProductGroup, Product]:
 
 
 @pytest.fixture
-def portfolio(store, seller, other_seller, manager, catalogue: Catalogue, coffee_group):
+def portfolio(store, seller, other_seller, manager, catalogue, coffee_group):
     """A (drill, 'Gereedschap') and B (beans, 'Koffie') of the seller, C of the other seller.
 
     November 2026: A 300,00, B 200,00, C 700,00. November 2025: A 400,00, B 100,00.
