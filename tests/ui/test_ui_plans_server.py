@@ -83,6 +83,8 @@ async def test_a_managers_rejection_is_taken_by_the_server_and_syncs_without_ref
     plan_id = await submitted_by_salesperson(demo_server, tmp_path, hubs, 0)
     h, hub = await manager_app(manager_device, demo_server, hubs, Transport())
     plan = plan_in(manager_device, plan_id)
+    # The sign-in told the device its organisation (a quote's letterhead names it).
+    assert browse.organisation(manager_device) == "Demo Groothandel BV"
     assert plan.status is PlanStatus.SUBMITTED
     await h.click(h.get(key=f"plan-{plan.id}"))
     await h.click(h.get(key="plan-reject"))

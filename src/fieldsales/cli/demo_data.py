@@ -17,6 +17,7 @@ from typing import Any
 
 from fieldsales.demo import DEMO_PASSWORD, DemoData, generate
 from fieldsales.records import SyncedRecord
+from fieldsales.services import browse
 from fieldsales.store import open_store
 from fieldsales.store.bulk import upsert_records
 from fieldsales.store.core import resolve_path
@@ -151,6 +152,8 @@ def seed_device(
         with store.unit_of_work(applying_sync=True) as uow:
             count = upsert_records(uow, scope)
             uow.commit()
+        # What a sign-in would have told the device (the quote PDF's letterhead).
+        browse.remember_organisation(store, name=data.tenant_name)
         return count
     finally:
         store.close()

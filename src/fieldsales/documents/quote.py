@@ -65,6 +65,7 @@ class QuoteSheet:
     vat_cents: int
     gross_cents: int
     notes: str = ""
+    organisation: str = ""  # the seller's company, at the top of the letterhead
 
 
 def quantity_text(value: Decimal) -> str:
@@ -106,7 +107,10 @@ def render_quote(sheet: QuoteSheet) -> bytes:
 
 def _letterhead(page: Page, sheet: QuoteSheet) -> float:
     page.text(LEFT, 70, "Offerte", size=22, font=BOLD)
-    y = 70.0
+    y = 58.0
+    if sheet.organisation:
+        page.text(RIGHT, y, sheet.organisation, size=12, font=BOLD, align="right")
+        y += 15
     for text in (sheet.seller_name, *sheet.seller_contact):
         page.text(RIGHT, y, text, size=9, align="right")
         y += 12

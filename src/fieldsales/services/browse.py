@@ -110,6 +110,7 @@ class SyncStatus:
 SERVER_URL = "server_url"
 LAST_SYNC = "last_sync_at"
 SYNC_USERNAME = "username"  # the account the store was first synced as (set by the engine)
+ORGANISATION = "organisation"  # the organisation's name, as the server said at the sign-in
 SYNC_ACCOUNT = "account_id"  # that account's id (set by the engine)
 
 
@@ -147,6 +148,18 @@ def remember_server_url(store: Store, *, url: str) -> None:
     with store.unit_of_work() as uow:
         store_queries.set_state(uow.session, SERVER_URL, url)
         uow.commit()
+
+
+def remember_organisation(store: Store, *, name: str) -> None:
+    """The organisation's name for documents the device makes (a quote's letterhead)."""
+    with store.unit_of_work() as uow:
+        store_queries.set_state(uow.session, ORGANISATION, name)
+        uow.commit()
+
+
+def organisation(store: Store) -> str:
+    with store.read() as session:
+        return store_queries.get_state(session, ORGANISATION) or ""
 
 
 def synced_username(store: Store) -> str | None:

@@ -21,9 +21,11 @@ from fieldsales.domain.plan_workflow import Actor
 from fieldsales.records import Attachment, Contact, Product, Quote, QuoteLine, UserProfile
 from fieldsales.services.access import load, load_customer
 from fieldsales.services.attachments import store_bytes
+from fieldsales.services.browse import ORGANISATION
 from fieldsales.services.transaction import transaction
 from fieldsales.store import Store
 from fieldsales.store import attachment_files as files
+from fieldsales.store import queries as store_queries
 
 PDF_TYPE = "application/pdf"
 
@@ -80,6 +82,7 @@ def quote_sheet(session: Session, actor: Actor, quote: Quote) -> QuoteSheet:
         vat_cents=quote.vat_cents,
         gross_cents=quote.gross_cents,
         notes=quote.notes,
+        organisation=store_queries.get_state(session, ORGANISATION) or "",
     )
 
 

@@ -183,6 +183,8 @@ class Me(_Wire):
     role: str
     tenant_id: str
     team_id: str | None = None
+    #: The organisation's name, for documents the device makes (a quote's letterhead).
+    organisation: str = ""
 
 
 class PlanDecisionRequest(_Wire):

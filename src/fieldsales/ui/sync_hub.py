@@ -211,6 +211,8 @@ class SyncHub:
             SyncClient(http, tokens=tokens).logout()
             raise SyncWrongUserError()
         self._replace_session(me.username, tokens)
+        if me.organisation:
+            browse.remember_organisation(self.store, name=me.organisation)
         return me
 
     def sign_out(self) -> None:

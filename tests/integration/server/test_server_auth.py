@@ -28,6 +28,7 @@ def test_login_returns_expiring_bearer_and_refresh_tokens(world: World) -> None:
     assert Me.model_validate(me.json()).user_id == world.alice.id
     assert me.json()["role"] == "salesperson"
     assert me.json()["team_id"] == world.team_id
+    assert me.json()["organisation"].startswith("Test BV ")  # for the quote's letterhead
 
 
 def test_tokens_are_stored_only_as_hashes(world: World) -> None:

@@ -12,7 +12,7 @@ import pytest
 from sqlmodel import select
 
 from fieldsales.records import Attachment, Quote
-from fieldsales.services import customers, sales
+from fieldsales.services import browse, customers, sales
 from fieldsales.services.errors import NotAllowed
 from fieldsales.services.quote_documents import make_quote_pdf
 from fieldsales.store import attachment_files as files
@@ -45,6 +45,7 @@ def make_quote(store, seller, catalogue) -> Quote:
 
 
 def test_the_pdf_is_filed_with_the_quote_and_reads_back(store, seller, catalogue):
+    browse.remember_organisation(store, name="Koffie & Co BV")  # as the sign-in tells it
     quote = make_quote(store, seller, catalogue)
     pdf = make_quote_pdf(store, actor=seller, quote_id=quote.id)
     with store.read() as session:
@@ -74,6 +75,8 @@ def test_the_pdf_is_filed_with_the_quote_and_reads_back(store, seller, catalogue
         "€ 3,38",
         "€ 966,53",
         "Inclusief installatie.",
+        "Koffie & Co BV",
+        "u-seller",  # the salesperson (the test's user has only an id for a name)
     ):
         assert expected in text, expected
 

@@ -6,9 +6,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.security import OAuth2PasswordRequestForm
+from sqlalchemy import select
 
 from fieldsales.server import auth
 from fieldsales.server.deps import EngineDep, HasherDep, PrincipalDep, SettingsDep, client_ip
+from fieldsales.server.models import tenants
 from fieldsales.server.routes.common import error_responses
 from fieldsales.sync.protocol import Me, RefreshRequest, TokenResponse
 
@@ -49,7 +51,11 @@ def logout(principal: PrincipalDep, engine: EngineDep) -> Response:
 
 
 @router.get("/me", response_model=Me, responses=error_responses(401))
-def me(principal: PrincipalDep) -> Me:
+def me(principal: PrincipalDep, engine: EngineDep) -> Me:
+    with engine.connect() as conn:
+        organisation = conn.execute(
+            select(tenants.c.name).where(tenants.c.id == principal.tenant_id)
+        ).scalar_one_or_none()
     return Me(
         user_id=principal.account_id,
         username=principal.username,
@@ -57,4 +63,5 @@ def me(principal: PrincipalDep) -> Me:
         role=principal.role.value,
         tenant_id=principal.tenant_id,
         team_id=principal.team_id,
+        organisation=organisation or "",
     )
