@@ -310,3 +310,32 @@ async def test_a_quotes_pdf_is_made_filed_with_it_and_opened(
     assert download["src_bytes"].startswith(b"%PDF-1.4")
     assert h.snack_texts()[-1] == f"'{name}' wordt gedownload."
     assert h.find(key=f"attachment-{pdf.id}")  # listed with the file's attachments
+
+
+async def test_a_sent_quote_past_its_validity_expires_when_the_app_starts(
+    store: Store, actor: Actor, day: Day, catalogue: list[Product]
+) -> None:
+    made = date(2026, 10, 1)
+    old = sales.create_quote(
+        store,
+        actor=actor,
+        customer_id=day.customers[0].id,
+        lines=[sales.LineRequest(product_id=catalogue[0].id, quantity=Decimal(1))],
+        quote_date=made,
+        valid_days=30,  # until 31-10-2026, before ui_data's today
+    )
+    fresh = sales.create_quote(
+        store,
+        actor=actor,
+        customer_id=day.customers[0].id,
+        lines=[sales.LineRequest(product_id=catalogue[0].id, quantity=Decimal(2))],
+        quote_date=TODAY,
+    )
+    for quote in (old, fresh):
+        sales.send_quote(store, actor=actor, quote_id=quote.id, follow_up_on=TODAY)
+    h = await customers_screen(store, actor)
+    statuses = {q.id: q.status for q in stored(store, Quote)}
+    assert statuses == {old.id: QuoteStatus.EXPIRED, fresh.id: QuoteStatus.SENT}
+    await h.click(h.get(key=f"customer-{day.customers[0].id}"))
+    assert not h.find(key=f"file-quote-{old.id}")  # no longer open
+    assert h.find(key=f"file-quote-{fresh.id}")

@@ -36,6 +36,7 @@ from fieldsales.ui.views.first_start import FirstStart
 from fieldsales.ui.views.more import MoreScreen
 from fieldsales.ui.views.plans import PlansScreen
 from fieldsales.ui.views.prospects import ProspectsScreen
+from fieldsales.ui.views.quote_actions import expire_overdue_quotes
 from fieldsales.ui.views.voice_memo import file_leftover_memos
 from fieldsales.ui.widgets import empty_state
 
@@ -88,6 +89,7 @@ def build_app(
     SessionSync(ctx)
     shell.mount()
     file_leftover_memos(ctx)
+    expire_overdue_quotes(ctx)
     ctx.hub.start()
     return shell
 

@@ -16,11 +16,11 @@ from typing import Any
 
 import flet as ft
 
-from fieldsales.domain.enums import QuoteStatus
+from fieldsales.domain.enums import QuoteStatus, Role
 from fieldsales.domain.money import format_cents
 from fieldsales.records import Quote
 from fieldsales.services.quote_documents import make_quote_pdf
-from fieldsales.services.sales import accept_quote, reject_quote, send_quote
+from fieldsales.services.sales import accept_quote, expire_quotes, reject_quote, send_quote
 from fieldsales.ui import format as fmt
 from fieldsales.ui.context import AppContext
 from fieldsales.ui.views.attachments import OPEN_ACTIONS, mode_of, open_file
@@ -109,3 +109,12 @@ def _menu(number: str, quote_id: str, items: list[ft.PopupMenuItem]) -> ft.Popup
         items=items,
         data=f"quote-menu-{quote_id}",
     )
+
+
+def expire_overdue_quotes(ctx: AppContext) -> None:
+    """At the app's start: a sent quote past its validity date is expired (its status says
+    so in the file, the reports and on the server); a no-op on most days. Only on the
+    salesperson's own device: a manager's device would push changes to quotes that are not
+    the manager's to change, which the server refuses."""
+    if ctx.actor.role is Role.SALESPERSON:
+        ctx.call(expire_quotes, today=ctx.today())
