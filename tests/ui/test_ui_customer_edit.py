@@ -9,8 +9,10 @@ from sqlmodel import select
 from test_ui_customers import customers_screen
 from ui_data import NOW, Day
 
+from fieldsales.domain.enums import CustomerKind
 from fieldsales.domain.plan_workflow import Actor
 from fieldsales.records import Contact, Customer, TargetGroup
+from fieldsales.services import customers
 from fieldsales.store import Store
 
 
@@ -141,3 +143,32 @@ async def test_a_target_group_is_assigned_and_sets_the_visit_rhythm(
     await h.select(h.get(key="customer-edit-target_group"), "-")
     await h.click(h.get(key="customer-edit-save"))
     assert stored_customer(store, customer.id).target_group_id is None
+
+
+async def test_a_prospects_size_potential_and_supplier_are_kept_and_shown(
+    store: Store, actor: Actor, day: Day
+) -> None:
+    prospect = customers.create_customer(
+        store, actor=actor, name="Lunchroom De Zon", kind=CustomerKind.PROSPECT, city="Utrecht"
+    )
+    h = await customers_screen(store, actor)
+    await h.click(h.get(key=f"customer-{prospect.id}"))
+    await h.click(h.get(key="file-edit"))
+    await h.enter_text(h.get(key="customer-edit-employees"), "twaalf")
+    await h.click(h.get(key="customer-edit-save"))
+    assert h.get(key="customer-edit-employees").error == "Vul een aantal in, bijvoorbeeld 25."
+    await h.enter_text(h.get(key="customer-edit-employees"), "12")
+    await h.enter_text(h.get(key="customer-edit-potential_revenue_cents"), "45.000")
+    await h.enter_text(h.get(key="customer-edit-current_supplier"), "Sligro")
+    await h.click(h.get(key="customer-edit-save"))
+    after = stored_customer(store, prospect.id)
+    assert (after.employees, after.potential_revenue_cents, after.current_supplier) == (
+        12,
+        4_500_000,
+        "Sligro",
+    )
+    assert h.get(key="file-facts").value == (
+        "Prospect · 12 medewerkers · potentie € 45.000,00 per jaar · nu bij Sligro"
+    )
+    await h.click(h.get(key="file-edit"))  # shown again the Dutch way, and left untouched
+    assert h.get(key="customer-edit-potential_revenue_cents").value == "45.000,00"

@@ -15,6 +15,8 @@ from typing import Any
 import flet as ft
 
 from fieldsales.domain.enums import CustomerKind
+from fieldsales.domain.errors import ValidationError
+from fieldsales.domain.money import format_cents, parse_amount, to_cents
 from fieldsales.records import Contact, Customer
 from fieldsales.services.customers import (
     add_contact,
@@ -24,6 +26,7 @@ from fieldsales.services.customers import (
     update_contact,
     update_customer,
 )
+from fieldsales.services.errors import InvalidInput
 from fieldsales.ui import format as fmt
 from fieldsales.ui.context import USER_ERRORS, AppContext, user_message
 from fieldsales.ui.views.form_dialog import FormDialog
@@ -55,6 +58,8 @@ CUSTOMER_FIELDS = (
 PROSPECT_FIELDS = (
     FieldSpec("source", "Bron (bijv. beurs, website)"),
     FieldSpec("current_supplier", "Huidige leverancier"),
+    FieldSpec("employees", "Aantal medewerkers", ft.KeyboardType.NUMBER),
+    FieldSpec("potential_revenue_cents", "Potentiële omzet per jaar (€)", ft.KeyboardType.NUMBER),
 )
 NOTES = FieldSpec("notes", "Notities", multiline=True)
 
@@ -70,12 +75,32 @@ CONTACT_FIELDS = (
 
 
 def _shown(name: str, value: Any) -> str:
-    """A stored value as the form shows it (phone numbers the Dutch way)."""
+    """A stored value as the form shows it (phone numbers and amounts the Dutch way)."""
     if value is None:
         return ""
     if name in ("phone", "mobile"):
         return fmt.phone_display(str(value))
+    if name.endswith("_cents"):
+        return format_cents(int(value)).removeprefix("€").strip()
     return str(value)
+
+
+def _typed(name: str, text: str) -> Any:
+    """What the service takes for a field typed as text: a whole number, an amount in cents."""
+    if name == "employees":
+        if not text.strip():
+            return None
+        if not text.strip().isdigit():
+            raise InvalidInput("Vul een aantal in, bijvoorbeeld 25.", field=name)
+        return int(text.strip())
+    if name.endswith("_cents"):
+        if not text.strip():
+            return None
+        try:
+            return to_cents(parse_amount(text, field=name))
+        except ValidationError as exc:
+            raise InvalidInput(exc.message, field=name) from exc
+    return text
 
 
 class FieldForm:
@@ -100,9 +125,10 @@ class FieldForm:
     def controls(self) -> list[ft.Control]:
         return list(self.fields.values())
 
-    def changes(self) -> dict[str, str]:
+    def changes(self) -> dict[str, Any]:
+        """Raises ``InvalidInput`` (naming the field) for a number or amount it cannot read."""
         return {
-            name: field.value or ""
+            name: _typed(name, field.value or "")
             for name, field in self.fields.items()
             if (field.value or "") != self.initial[name]
         }
@@ -154,7 +180,11 @@ class CustomerEditDialog(FormDialog):
         )
 
     def save(self) -> None:
-        changes: dict[str, Any] = dict(self.form.changes())
+        try:
+            changes: dict[str, Any] = dict(self.form.changes())
+        except InvalidInput as exc:
+            self.form.show_error(exc, self.ctx)
+            return
         group = None if self.group.value in (None, NO_GROUP) else self.group.value
         if group != self.customer.target_group_id:
             changes["target_group_id"] = group

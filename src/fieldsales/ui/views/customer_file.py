@@ -118,6 +118,13 @@ class CustomerFileView:
                     ident="file-call",
                 )
             )
+        if c.kind is CustomerKind.PROSPECT:  # what acquisition collected about it
+            if c.employees is not None:
+                facts.append(f"{c.employees} medewerkers")
+            if c.potential_revenue_cents is not None:
+                facts.append(f"potentie {format_cents(c.potential_revenue_cents)} per jaar")
+            if c.current_supplier:
+                facts.append(f"nu bij {c.current_supplier}")
         if c.lost_on is not None:
             facts.append(f"verloren op {fmt.short_date(c.lost_on)}")
         return ft.Column(
