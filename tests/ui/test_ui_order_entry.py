@@ -52,6 +52,27 @@ def stored(store: Store, cls: type[T]) -> list[T]:
         return list(session.exec(select(cls)).all())
 
 
+def a_quote(
+    store: Store,
+    actor: Actor,
+    day: Day,
+    product: Product,
+    quantity: int,
+    *,
+    on: date = TODAY,
+    valid_days: int = 30,
+) -> Quote:
+    """A one-line quote for Bakkerij Jansen, made through the service."""
+    return sales.create_quote(
+        store,
+        actor=actor,
+        customer_id=day.customers[0].id,
+        lines=[sales.LineRequest(product_id=product.id, quantity=Decimal(quantity))],
+        quote_date=on,
+        valid_days=valid_days,
+    )
+
+
 async def open_entry(store: Store, actor: Actor, day: Day, kind: str) -> FletHarness:
     h = await customers_screen(store, actor)
     await h.click(h.get(key=f"customer-{day.customers[0].id}"))
@@ -241,13 +262,7 @@ async def test_a_quote_is_made_sent_and_accepted_into_an_order(
 async def test_a_rejected_quote_leaves_the_open_quotes(
     store: Store, actor: Actor, day: Day, catalogue: list[Product]
 ) -> None:
-    quote = sales.create_quote(
-        store,
-        actor=actor,
-        customer_id=day.customers[0].id,
-        lines=[sales.LineRequest(product_id=catalogue[0].id, quantity=Decimal(2))],
-        quote_date=TODAY,
-    )
+    quote = a_quote(store, actor, day, catalogue[0], 2, on=TODAY)
     h = await customers_screen(store, actor)
     await h.click(h.get(key=f"customer-{day.customers[0].id}"))
     await h.click(h.get(key=f"quote-reject-{quote.id}"))
@@ -282,13 +297,7 @@ async def test_a_prospects_first_order_makes_it_a_customer(
 async def test_a_quotes_pdf_is_made_filed_with_it_and_opened(
     store: Store, actor: Actor, day: Day, catalogue: list[Product]
 ) -> None:
-    quote = sales.create_quote(
-        store,
-        actor=actor,
-        customer_id=day.customers[0].id,
-        lines=[sales.LineRequest(product_id=catalogue[1].id, quantity=Decimal(1))],
-        quote_date=TODAY,
-    )
+    quote = a_quote(store, actor, day, catalogue[1], 1, on=TODAY)
     h = await customers_screen(store, actor)
     await h.click(h.get(key=f"customer-{day.customers[0].id}"))
     item = h.get(key=f"quote-pdf-{quote.id}")
@@ -315,22 +324,9 @@ async def test_a_quotes_pdf_is_made_filed_with_it_and_opened(
 async def test_a_sent_quote_past_its_validity_expires_when_the_app_starts(
     store: Store, actor: Actor, day: Day, catalogue: list[Product]
 ) -> None:
-    made = date(2026, 10, 1)
-    old = sales.create_quote(
-        store,
-        actor=actor,
-        customer_id=day.customers[0].id,
-        lines=[sales.LineRequest(product_id=catalogue[0].id, quantity=Decimal(1))],
-        quote_date=made,
-        valid_days=30,  # until 31-10-2026, before ui_data's today
-    )
-    fresh = sales.create_quote(
-        store,
-        actor=actor,
-        customer_id=day.customers[0].id,
-        lines=[sales.LineRequest(product_id=catalogue[0].id, quantity=Decimal(2))],
-        quote_date=TODAY,
-    )
+    # Valid until 31-10-2026, before ui_data's today.
+    old = a_quote(store, actor, day, catalogue[0], 1, on=date(2026, 10, 1), valid_days=30)
+    fresh = a_quote(store, actor, day, catalogue[0], 2, on=TODAY)
     for quote in (old, fresh):
         sales.send_quote(store, actor=actor, quote_id=quote.id, follow_up_on=TODAY)
     h = await customers_screen(store, actor)

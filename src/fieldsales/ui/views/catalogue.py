@@ -56,7 +56,6 @@ class CatalogueScreen(Screen):
         self.customer_id = customer_id
         self.customer_name = customer_name
         self.catalogue: OrderCatalogue | None = None
-        self.list_prices: dict[str, int] = {}
         self.search = ft.TextField(
             label="Zoek een product",
             hint_text="naam, artikelnummer of productgroep",
@@ -108,11 +107,6 @@ class CatalogueScreen(Screen):
     def refresh(self) -> None:
         today = self.ctx.today()
         self.catalogue = self.ctx.read(product_catalogue, on=today, customer_id=self.customer_id)
-        if self.catalogue is not None and self.customer_id is not None:
-            plain = self.ctx.read(product_catalogue, on=today)
-            self.list_prices = {
-                i.product.id: i.unit_price_cents for i in (plain.items if plain else [])
-            }
         groups = sorted({i.group_name for i in self.catalogue.items} if self.catalogue else set())
         self.group.options = [ft.DropdownOption(key=ALL_GROUPS, text="Alle productgroepen")] + [
             ft.DropdownOption(key=g, text=g) for g in groups if g
@@ -178,8 +172,8 @@ class CatalogueScreen(Screen):
                 key="product-price",
             ),
         ]
-        list_price = self.list_prices.get(p.id)
-        if self.customer_name and list_price is not None and list_price != item.unit_price_cents:
+        list_price = p.list_price_cents
+        if self.customer_name and list_price != item.unit_price_cents:
             lines.append(
                 ft.Text(
                     f"Prijs voor {self.customer_name}; catalogusprijs {format_cents(list_price)}.",
